@@ -1,0 +1,1 @@
+"""Use cases. Imports only `domain`; knows no transport, database or provider library."""

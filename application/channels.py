@@ -1,0 +1,63 @@
+"""The channel registry: one plugin per provider slug."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from domain.channels import Channel, ChannelCapabilities, build_config, secret_field_names
+from domain.errors import FieldError, InvalidInput, NotFound
+from domain.ports.senders import ChannelSender
+from domain.ports.webhooks import WebhookParser
+
+
+@dataclass(frozen=True)
+class ChannelPlugin:
+    """Everything channelhub knows about one provider.
+
+    `create_sender` receives the worker's HTTP client (an adapter detail the core never touches);
+    `create_simulator` builds the provider simulator the contract suites and sandboxes use.
+    """
+
+    slug: str
+    config_type: type
+    parser: WebhookParser
+    create_sender: Callable[[Any], ChannelSender]
+    capabilities: ChannelCapabilities
+    create_simulator: Callable[[], Any] | None = None
+
+    def build_channel(
+        self, raw: Mapping[str, Any], previous: Channel | None = None
+    ) -> tuple[Channel, dict[str, Any]]:
+        """Validate a config (merged over `previous` for a PATCH); returns it and new secrets."""
+        config, generated = build_config(
+            self.config_type, raw, previous.config if previous else None
+        )
+        return Channel(self.slug, config, secret_field_names(self.config_type)), generated
+
+
+class ChannelRegistry:
+    def __init__(self, plugins: Iterable[ChannelPlugin]) -> None:
+        self._plugins = {p.slug: p for p in plugins}
+
+    def get(self, slug: str) -> ChannelPlugin:
+        try:
+            return self._plugins[slug]
+        except KeyError:
+            raise NotFound(f"no channel type {slug!r}") from None
+
+    def require(self, slug: object) -> ChannelPlugin:
+        """Like `get`, for a slug that came in a request body: an unknown one is invalid input."""
+        if isinstance(slug, str) and slug in self._plugins:
+            return self._plugins[slug]
+        known = ", ".join(sorted(self._plugins))
+        raise InvalidInput(
+            "unknown channel type", [FieldError("channel.type", f"must be one of: {known}")]
+        )
+
+    def __iter__(self) -> Iterator[ChannelPlugin]:
+        return iter(self._plugins.values())
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._plugins

@@ -1,0 +1,213 @@
+"""Delivering outgoing messages: claim, send through the channel's sender, record the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from application.ports import DeliveryQueue, EventPublisher, UnitOfWorkFactory
+from domain.accounts import Inbox
+from domain.errors import ChannelRejected, ChannelUnavailable
+from domain.events import MessageStatusChanged
+from domain.messages import Message, MessageStatus
+from domain.ports.clock import Clock
+from domain.ports.senders import (
+    ChannelSender,
+    DeliveryReceipt,
+    OutboundAttachment,
+    OutboundButton,
+    OutboundMessage,
+    OutboundTemplate,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter; a provider's `retry_after` is a floor, never cut short."""
+
+    max_attempts: int = 8
+    base_seconds: float = 1.0
+    factor: float = 2.0
+    cap_seconds: float = 300.0
+
+    def delay(
+        self,
+        attempt: int,
+        retry_after: float | None = None,
+        rng: Callable[[float, float], float] = random.uniform,
+    ) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based)."""
+        ceiling = min(self.cap_seconds, self.base_seconds * self.factor ** (attempt - 1))
+        jittered = rng(ceiling / 2, ceiling)
+        return max(jittered, retry_after or 0.0)
+
+    def gives_up_after(self, attempt: int) -> bool:
+        return attempt >= self.max_attempts
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: str  # "sent", "failed", "retry" or "skipped"
+    retry_at: datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Job:
+    message: Message
+    inbox: Inbox
+    outbound: OutboundMessage
+
+
+def outbound_from(message: Message, recipient_id: str, reply_to: str | None) -> OutboundMessage:
+    attrs = message.content_attributes
+    template = attrs.get("template")
+    return OutboundMessage(
+        message_id=message.id,
+        conversation_id=message.conversation_id,
+        recipient_id=recipient_id,
+        content=message.content,
+        attachments=tuple(
+            OutboundAttachment(a.url or "", a.file_type, a.file_name) for a in message.attachments
+        ),
+        template=OutboundTemplate(
+            template["name"],
+            template["language"],
+            tuple(template.get("parameters", ())),
+            template.get("provider_params", {}),
+        )
+        if template
+        else None,
+        buttons=tuple(OutboundButton(b["id"], b["title"]) for b in attrs.get("buttons", ())),
+        reply_to_source_id=reply_to,
+    )
+
+
+class DeliverMessage:
+    """One delivery attempt. Database work runs in a thread so the event loop never blocks."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        senders: Callable[[str], ChannelSender],
+        clock: Clock,
+        policy: RetryPolicy,
+        publisher: EventPublisher,
+        lease: timedelta = timedelta(minutes=2),
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.senders = senders
+        self.clock = clock
+        self.policy = policy
+        self.publisher = publisher
+        self.lease = lease
+
+    async def __call__(self, message_id: str) -> DeliveryOutcome:
+        job = await asyncio.to_thread(self._claim, message_id)
+        if job is None:
+            return DeliveryOutcome("skipped")
+        try:
+            sender = self.senders(job.inbox.channel.type)
+            receipt = await sender.send(job.outbound, job.inbox.channel)
+        except ChannelRejected as exc:
+            return await asyncio.to_thread(self._record, job, None, str(exc), None)
+        except ChannelUnavailable as exc:
+            return await asyncio.to_thread(self._record, job, None, str(exc), exc)
+        except Exception as exc:
+            # The provider may or may not have the message: resending could duplicate it.
+            log.exception("sender for %s raised unexpectedly", job.inbox.channel.type)
+            error = f"unexpected error: {type(exc).__name__}"
+            return await asyncio.to_thread(self._record, job, None, error, None)
+        return await asyncio.to_thread(self._record, job, receipt, None, None)
+
+    def _claim(self, message_id: str) -> _Job | None:
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            if not uow.messages.claim_for_delivery(message_id, now, now + self.lease):
+                return None
+            message = uow.messages.get_for_update(message_id)
+            if message is None:
+                return None
+            conversation = uow.conversations.get(message.account_id, message.conversation_id)
+            inbox = uow.inboxes.get(message.account_id, message.inbox_id)
+            contact_inbox = (
+                uow.contacts.get_contact_inbox(conversation.contact_inbox_id)
+                if conversation
+                else None
+            )
+            if inbox is None or contact_inbox is None:
+                uow.rollback()
+                return None
+            reply_to = None
+            if quoted_id := message.content_attributes.get("in_reply_to"):
+                quoted = uow.messages.get(message.account_id, quoted_id)
+                reply_to = quoted.source_id if quoted else None
+            uow.commit()
+        return _Job(message, inbox, outbound_from(message, contact_inbox.source_id, reply_to))
+
+    def _record(
+        self,
+        job: _Job,
+        receipt: DeliveryReceipt | None,
+        error: str | None,
+        unavailable: ChannelUnavailable | None,
+    ) -> DeliveryOutcome:
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            message = uow.messages.get_for_update(job.message.id)
+            if message is None:
+                return DeliveryOutcome("skipped")
+            if receipt is not None:
+                message.mark_sent(receipt.source_id)
+                outcome = DeliveryOutcome("sent")
+            elif unavailable is not None and not self.policy.gives_up_after(
+                message.delivery_attempts
+            ):
+                delay = self.policy.delay(message.delivery_attempts, unavailable.retry_after)
+                retry_at = now + timedelta(seconds=delay)
+                message.schedule_retry(retry_at, error or "unavailable")
+                outcome = DeliveryOutcome("retry", retry_at, error)
+            else:
+                message.mark_failed(error or "failed")
+                outcome = DeliveryOutcome("failed", error=error)
+            uow.messages.update(message)
+            uow.messages.release_claim(message.id)
+            uow.commit()
+        if outcome.status in ("sent", "failed"):
+            self.publisher.publish(
+                [
+                    MessageStatusChanged(
+                        message.account_id,
+                        message.id,
+                        message.conversation_id,
+                        message.status.value,
+                    )
+                ]
+            )
+        return outcome
+
+
+class RecoverPendingDeliveries:
+    """On start: queue every outgoing message a crash left pending (claims keep it single)."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, queue: DeliveryQueue) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.queue = queue
+
+    def __call__(self, batch: int = 1000) -> int:
+        with self.uow_factory() as uow:
+            due = uow.messages.due_deliveries(self.clock.now(), batch)
+        for message_id, due_at in due:
+            self.queue.enqueue(message_id, not_before=due_at)
+        return len(due)
+
+
+def is_final(status: MessageStatus) -> bool:
+    return status is not MessageStatus.PENDING

@@ -1,0 +1,72 @@
+"""Ports the use cases need beyond the domain's: unit of work, delivery queue, event publisher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.events import DomainEvent
+from domain.ports.repositories import (
+    AccountRepository,
+    ContactRepository,
+    ConversationRepository,
+    InboxRepository,
+    MessageRepository,
+    RawEventRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the `with` block without `commit()` rolls everything back."""
+
+    accounts: AccountRepository
+    inboxes: InboxRepository
+    contacts: ContactRepository
+    conversations: ConversationRepository
+    messages: MessageRepository
+    raw_events: RawEventRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class DeliveryQueue(Protocol):
+    """Where outgoing message ids wait for `DeliverMessage`. Called only after commit."""
+
+    def enqueue(self, message_id: str, not_before: datetime | None = None) -> None: ...
+
+
+class EventPublisher(Protocol):
+    def publish(self, events: Sequence[DomainEvent]) -> None: ...
+
+
+class NoEventPublisher:
+    """For embedders who do not listen to domain events."""
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        return None
+
+
+class CollectingEventPublisher:
+    """Keeps what was published: for tests and for embedders that poll."""
+
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        self.events.extend(events)
