@@ -1,0 +1,65 @@
+"""`create_app`: the Flask application with everything wired, and the process lifecycle."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+
+from flask import Flask
+
+from adapters.inbound.http import HttpHandlers, create_http_app
+from adapters.outbound.persistence import database_ready, upgrade_database
+from bootstrap.container import Container
+from bootstrap.settings import Settings
+
+log = logging.getLogger("channelhub")
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    container = Container(settings=settings or Settings())
+    container.init_resources()
+    return container
+
+
+def start_delivery(container: Container) -> None:
+    """Start the delivery worker and queue what a crash left pending."""
+    queue = container.delivery_queue()
+    queue.start()
+    recovered = container.recover_deliveries()()
+    if recovered:
+        log.info("re-queued %d pending outgoing messages", recovered)
+
+
+def stop_delivery(container: Container, timeout: float = 10.0) -> None:
+    container.delivery_queue().stop(timeout)
+    container.shutdown_resources()
+
+
+def create_app(
+    settings: Settings | None = None, *, public_url: str | None = None, migrate: bool = True,
+    deliver: bool = True,
+) -> Flask:
+    settings = settings or Settings()
+    if migrate:
+        upgrade_database(settings.database_url)
+    container = build_container(settings)
+    engine = container.engine()
+    handlers = HttpHandlers(
+        authenticate=container.authenticate(),
+        create_account=container.create_account(),
+        manage_inboxes=container.manage_inboxes(),
+        queries=container.queries(),
+        send_message=container.send_message(),
+        start_conversation=container.start_conversation(),
+        change_conversation_status=container.change_conversation_status(),
+        receive_webhook=container.receive_webhook(),
+        answer_handshake=container.answer_handshake(),
+        ready=lambda: database_ready(engine),
+    )
+    url = settings.public_url or public_url or "http://127.0.0.1:8000"
+    app = create_http_app(handlers, public_url=url.rstrip("/"))
+    app.extensions["channelhub.container"] = container
+    if deliver:
+        start_delivery(container)
+        atexit.register(stop_delivery, container)
+    return app

@@ -1,0 +1,143 @@
+"""The `channelhub` command."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from datetime import datetime
+from types import FrameType
+
+import click
+
+from bootstrap.settings import Credentials, Settings
+
+log = logging.getLogger("channelhub")
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@click.group(help="channelhub: provider webhooks in, conversations stored, replies out.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Migrate the database and serve the webhooks and the REST API.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to bind.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from adapters.outbound.persistence import upgrade_database
+    from bootstrap.app import create_app, stop_delivery
+
+    settings = Settings()
+    _configure_logging(settings)
+    credentials = Credentials(settings)
+    upgrade_database(settings.database_url)
+    public_url = f"http://{host}:{port}"
+    app = create_app(settings, public_url=public_url, migrate=False)
+    container = app.extensions["channelhub.container"]
+    container.purge_raw_events()()
+    if credentials.new_admin_token:
+        click.echo(
+            "Generated the admin token (shown this once; stored in "
+            f"{settings.state_directory() / 'admin_token'}):\n  {credentials.admin_token}"
+        )
+    click.echo(f"channelhub serving on http://{host}:{port} (Ctrl-C to stop)", err=False)
+    sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="channelhub",
+                       _quiet=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_delivery(container)
+
+
+@main.command(help="Run a delivery worker without HTTP: sends due outgoing messages.")
+@click.option("--poll-interval", default=5.0, show_default=True, type=float,
+              help="Seconds between looks for due messages.")
+def worker(poll_interval: float) -> None:
+    from bootstrap.app import build_container, start_delivery, stop_delivery
+
+    settings = Settings()
+    _configure_logging(settings)
+    container = build_container(settings)
+    start_delivery(container)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo("channelhub worker running (Ctrl-C to stop)")
+    try:
+        while not stop.wait(poll_interval):
+            container.recover_deliveries()()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_delivery(container)
+
+
+@main.group(help="Database commands.")
+def db() -> None:
+    pass
+
+
+@db.command(help="Apply every pending migration.")
+def upgrade() -> None:
+    from adapters.outbound.persistence import upgrade_database
+
+    settings = Settings()
+    _configure_logging(settings)
+    upgrade_database(settings.database_url)
+    click.echo("database is up to date")
+
+
+@main.group(help="Stored raw webhook events.")
+def events() -> None:
+    pass
+
+
+@events.command(help="Process stored raw events again (safe to repeat: ingestion is idempotent).")
+@click.option("--inbox-id", default=None, help="Only this inbox's events.")
+@click.option("--since", default=None, type=click.DateTime(), help="Only events received since.")
+@click.option("--only-failed", is_flag=True, help="Only events that failed to parse.")
+def replay(inbox_id: str | None, since: datetime | None, only_failed: bool) -> None:
+    from bootstrap.app import build_container
+
+    settings = Settings()
+    _configure_logging(settings)
+    container = build_container(settings)
+    if since is not None and since.tzinfo is None:
+        from datetime import UTC
+
+        since = since.replace(tzinfo=UTC)
+    report = container.replay_raw_events()(
+        inbox_id=inbox_id, since=since, only_failed=only_failed
+    )
+    container.shutdown_resources()
+    click.echo(f"replayed {report.replayed} events, {report.failed} still fail to parse")
+
+
+@events.command(help="Delete raw events older than the retention (CHANNELHUB_RAW_EVENT_RETENTION_DAYS).")
+def purge() -> None:
+    from bootstrap.app import build_container
+
+    settings = Settings()
+    _configure_logging(settings)
+    container = build_container(settings)
+    count = container.purge_raw_events()()
+    container.shutdown_resources()
+    click.echo(f"deleted {count} raw events")

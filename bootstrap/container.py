@@ -1,0 +1,119 @@
+"""The composition root: how every part is built and how long it lives."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+from dependency_injector import containers, providers
+from sqlalchemy.engine import Engine
+
+from adapters.outbound.channels import PLUGINS
+from adapters.outbound.crypto import SecretBox
+from adapters.outbound.persistence import SqlAlchemyUnitOfWork, create_database_engine
+from adapters.outbound.queue.in_process import InProcessDeliveryQueue
+from application.channels import ChannelRegistry
+from application.delivery import DeliverMessage, DeliveryOutcome, RecoverPendingDeliveries, RetryPolicy
+from application.management import (
+    Authenticate,
+    ChangeConversationStatus,
+    CreateAccount,
+    ManageInboxes,
+)
+from application.ports import NoEventPublisher, UnitOfWorkFactory
+from application.queries import Queries
+from application.sending import SendMessage, StartConversation
+from application.webhooks import AnswerHandshake, PurgeRawEvents, ReceiveWebhook, ReplayRawEvents
+from bootstrap.settings import Credentials, Settings
+from domain.clock import SystemClock
+from domain.ports.senders import ChannelSender
+
+
+def _engine(url: str) -> Iterator[Engine]:
+    engine = create_database_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _delivery_handler_factory(
+    uow_factory: UnitOfWorkFactory, registry: ChannelRegistry, clock: SystemClock,
+    policy: RetryPolicy, publisher: NoEventPublisher,
+) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
+    """Senders are made per worker session: the session belongs to the worker's event loop."""
+
+    def make_handler(session: Any) -> Callable[[str], Awaitable[DeliveryOutcome]]:
+        senders: dict[str, ChannelSender] = {}
+
+        def sender_for(slug: str) -> ChannelSender:
+            if slug not in senders:
+                senders[slug] = registry.get(slug).create_sender(session)
+            return senders[slug]
+
+        return DeliverMessage(uow_factory, sender_for, clock, policy, publisher)
+
+    return make_handler
+
+
+def _unsupported_queue(url: str) -> None:
+    raise RuntimeError(
+        f"CHANNELHUB_QUEUE_URL={url.split('://')[0]}://... is not supported yet; "
+        "unset it for in-process delivery"
+    )
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    credentials = providers.Singleton(Credentials, settings)
+
+    clock = providers.Singleton(SystemClock)
+    registry = providers.Singleton(ChannelRegistry, providers.Object(PLUGINS))
+    publisher = providers.Singleton(NoEventPublisher)
+
+    engine = providers.Resource(_engine, settings.provided.database_url)
+    secret_box = providers.Singleton(SecretBox, credentials.provided.secret_key)
+    unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, engine, secret_box)
+    uow_factory = providers.Callable(lambda uow: uow, unit_of_work.provider)
+
+    retry_policy = providers.Singleton(
+        RetryPolicy,
+        max_attempts=settings.provided.max_attempts,
+        base_seconds=settings.provided.retry_base_seconds,
+    )
+    in_process_queue = providers.Singleton(
+        InProcessDeliveryQueue,
+        providers.Callable(
+            _delivery_handler_factory, uow_factory, registry, clock, retry_policy, publisher
+        ),
+        concurrency=settings.provided.delivery_concurrency,
+    )
+    delivery_queue = providers.Selector(
+        providers.Callable(lambda url: "redis" if url else "in_process", settings.provided.queue_url),
+        in_process=in_process_queue,
+        redis=providers.Callable(_unsupported_queue, settings.provided.queue_url),
+    )
+
+    recover_deliveries = providers.Factory(
+        RecoverPendingDeliveries, uow_factory, clock, delivery_queue
+    )
+
+    authenticate = providers.Factory(
+        Authenticate, uow_factory, credentials.provided.admin_token
+    )
+    create_account = providers.Factory(CreateAccount, uow_factory, clock)
+    manage_inboxes = providers.Factory(ManageInboxes, uow_factory, registry, clock)
+    queries = providers.Factory(Queries, uow_factory, registry, clock)
+    send_message = providers.Factory(
+        SendMessage, uow_factory, registry, clock, delivery_queue, publisher
+    )
+    start_conversation = providers.Factory(
+        StartConversation, uow_factory, registry, clock, delivery_queue, publisher
+    )
+    change_conversation_status = providers.Factory(
+        ChangeConversationStatus, uow_factory, publisher
+    )
+    receive_webhook = providers.Factory(ReceiveWebhook, uow_factory, registry, clock, publisher)
+    answer_handshake = providers.Factory(AnswerHandshake, uow_factory, registry)
+    replay_raw_events = providers.Factory(ReplayRawEvents, uow_factory, registry, clock, publisher)
+    purge_raw_events = providers.Factory(
+        PurgeRawEvents, uow_factory, clock, settings.provided.raw_event_retention_days
+    )
