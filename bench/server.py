@@ -1,0 +1,37 @@
+"""The benchmark's server process: channelhub and a bare Flask endpoint on one waitress server."""
+
+from __future__ import annotations
+
+import argparse
+
+import waitress
+from flask import Flask, jsonify, request
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from bootstrap.app import create_app
+
+
+def bare_app() -> Flask:
+    """The baseline: parse the JSON body and answer, as the smallest real webhook would."""
+    app = Flask("bare")
+
+    @app.post("/hook")
+    def hook():  # type: ignore[no-untyped-def]
+        payload = request.get_json()
+        return jsonify(status="ok", seen=bool(payload))
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    channelhub = create_app(public_url=f"http://127.0.0.1:{args.port}", deliver=False)
+    app = DispatcherMiddleware(channelhub, {"/bare": bare_app()})
+    waitress.serve(app, host="127.0.0.1", port=args.port, threads=args.threads, _quiet=True)
+
+
+if __name__ == "__main__":
+    main()

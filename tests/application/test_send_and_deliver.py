@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from application.delivery import DeliverMessage, RecoverPendingDeliveries, RetryPolicy
+from application.sending import SendMessage, StartConversation
+from application.webhooks import ReceiveWebhook
+from domain.errors import (
+    CapabilityMissing,
+    ChannelRejected,
+    ChannelUnavailable,
+    InvalidInput,
+    MessagingWindowClosed,
+)
+from domain.messages import MessageStatus
+from tests.application.fakes import webhook
+
+
+def incoming(world, text="hi", source_id="in-1"):
+    ReceiveWebhook(world.uow_factory, world.registry, world.clock, world.publisher)(
+        "scripted", world.inbox.inbox_key,
+        webhook({"kind": "text", "id": source_id, "from": "+100", "text": text}),
+    )
+    return world.queries.conversations(world.account_id).items[0].conversation
+
+
+def send(world, conversation_id, body):
+    return SendMessage(world.uow_factory, world.registry, world.clock, world.queue,
+                       world.publisher)(world.account_id, conversation_id, body)
+
+
+def deliver(world, message_id, policy=RetryPolicy()):
+    use_case = DeliverMessage(
+        world.uow_factory, lambda slug: world.sender, world.clock, policy, world.publisher
+    )
+    return asyncio.run(use_case(message_id))
+
+
+def stored(world, message_id):
+    return world.queries.message(world.account_id, message_id)
+
+
+def all_messages(world, conversation_id):
+    return world.queries.messages(world.account_id, conversation_id).items
+
+
+def test_a_reply_is_stored_pending_and_queued_after_commit(world):
+    conversation = incoming(world)
+    seen_at_enqueue = []
+    world.queue.enqueue = lambda mid, not_before=None: seen_at_enqueue.append(
+        stored(world, mid).status
+    )
+    message = send(world, conversation.id, {"content": "hello"})
+    assert message.status is MessageStatus.PENDING
+    assert seen_at_enqueue == [MessageStatus.PENDING]
+
+
+def test_delivery_marks_sent_with_the_providers_id(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.script = ["wamid.42"]
+    outcome = deliver(world, message.id)
+    assert outcome.status == "sent"
+    after = stored(world, message.id)
+    assert (after.status, after.source_id) == (MessageStatus.SENT, "wamid.42")
+    [sent] = world.sender.sent
+    assert (sent.recipient_id, sent.content) == ("+100", "hello")
+
+
+def test_a_permanent_refusal_fails_with_the_reason_and_is_not_retried(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.script = [ChannelRejected("recipient blocked", "400")]
+    assert deliver(world, message.id).status == "failed"
+    after = stored(world, message.id)
+    assert (after.status, after.external_error) == (MessageStatus.FAILED, "400: recipient blocked")
+    assert deliver(world, message.id).status == "skipped"
+    assert len(world.sender.sent) == 1
+
+
+def test_unavailable_is_retried_with_backoff_then_sent(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.script = [ChannelUnavailable("500"), ChannelUnavailable("500"), "ok-1"]
+    first = deliver(world, message.id)
+    assert first.status == "retry"
+    assert deliver(world, message.id).status == "skipped"  # not due yet: no early resend
+    world.clock.at = first.retry_at
+    assert deliver(world, message.id).status == "retry"
+    world.clock.at = stored(world, message.id).next_attempt_at
+    assert deliver(world, message.id).status == "sent"
+    after = stored(world, message.id)
+    assert (after.status, after.source_id, after.external_error) == (
+        MessageStatus.SENT, "ok-1", None
+    )
+
+
+def test_retry_after_is_a_floor_on_the_wait(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.script = [ChannelUnavailable("429", retry_after=120)]
+    outcome = deliver(world, message.id)
+    assert (outcome.retry_at - world.clock.now()).total_seconds() >= 120
+
+
+def test_after_the_last_attempt_the_message_fails(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    policy = RetryPolicy(max_attempts=3)
+    world.sender.script = [ChannelUnavailable("503 down")] * 3
+    outcomes = []
+    for _ in range(3):
+        outcomes.append(deliver(world, message.id, policy).status)
+        after = stored(world, message.id)
+        if after.next_attempt_at:
+            world.clock.at = after.next_attempt_at
+    assert outcomes == ["retry", "retry", "failed"]
+    after = stored(world, message.id)
+    assert (after.status, after.external_error) == (MessageStatus.FAILED, "503 down")
+
+
+def test_an_unexpected_sender_error_fails_rather_than_risking_a_duplicate(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.script = [KeyError("bug")]
+    assert deliver(world, message.id).status == "failed"
+    assert stored(world, message.id).external_error == "unexpected error: KeyError"
+
+
+def test_two_workers_racing_for_one_message_send_it_once(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.pause = 0.05
+    use_case = DeliverMessage(
+        world.uow_factory, lambda slug: world.sender, world.clock, RetryPolicy(), world.publisher
+    )
+
+    async def race():
+        return await asyncio.gather(*(use_case(message.id) for _ in range(5)))
+
+    outcomes = asyncio.run(race())
+    assert sorted(o.status for o in outcomes) == ["sent"] + ["skipped"] * 4
+    assert len(world.sender.sent) == 1
+
+
+def test_recovery_queues_pending_messages_with_their_due_time(world):
+    conversation = incoming(world)
+    first = send(world, conversation.id, {"content": "one"})
+    second = send(world, conversation.id, {"content": "two"})
+    world.sender.script = ["ok"]
+    deliver(world, first.id)
+    world.queue.items.clear()
+    assert RecoverPendingDeliveries(world.uow_factory, world.clock, world.queue)() == 1
+    assert [mid for mid, _ in world.queue.items] == [second.id]
+
+
+def test_outside_the_window_only_a_template_may_be_sent(windowed_world):
+    world = windowed_world
+    conversation = incoming(world)
+    world.clock.advance(hours=25)
+    with pytest.raises(MessagingWindowClosed):
+        send(world, conversation.id, {"content": "too late"})
+    assert len(all_messages(world, conversation.id)) == 1
+    message = send(world, conversation.id, {"template": {"name": "reengage", "language": "en",
+                                                         "parameters": ["Ann"]}})
+    assert message.content_type == "template"
+    assert world.queries.conversation(world.account_id, conversation.id).can_reply is False
+
+
+def test_inside_the_window_a_free_reply_is_fine(windowed_world):
+    conversation = incoming(windowed_world)
+    windowed_world.clock.advance(hours=23)
+    assert send(windowed_world, conversation.id, {"content": "quick"}).status.value == "pending"
+
+
+@pytest.mark.parametrize(
+    ("body", "part"),
+    [
+        ({"attachments": [{"url": "https://x/a.mp3", "file_type": "audio"}]},
+         "attachments[0].file_type"),
+        ({"content": "x", "content_attributes": {"buttons": [{"id": "1", "title": "Yes"}]}},
+         "content_attributes.buttons"),
+        ({"content": "x" * 101}, "content"),
+    ],
+)
+def test_a_part_the_channel_cannot_carry_is_refused_before_anything_is_stored(world, body, part):
+    conversation = incoming(world)
+    with pytest.raises(CapabilityMissing) as caught:
+        send(world, conversation.id, body)
+    assert caught.value.part == part
+    assert len(all_messages(world, conversation.id)) == 1
+    assert world.queue.items == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"content": "  "}, {"content": 5}, {"content": "x", "colour": "red"},
+     {"attachments": [{"url": "ftp://x", "file_type": "image"}]}, "text", None],
+)
+def test_invalid_bodies_name_the_field(world, body):
+    conversation = incoming(world)
+    with pytest.raises(InvalidInput) as caught:
+        send(world, conversation.id, body)
+    assert caught.value.errors
+
+
+def test_a_quote_resolves_to_the_providers_id(world):
+    conversation = incoming(world)
+    [first] = all_messages(world, conversation.id)
+    message = send(world, conversation.id,
+                   {"content": "re", "content_attributes": {"in_reply_to": first.id}})
+    deliver(world, message.id)
+    assert world.sender.sent[-1].reply_to_source_id == "in-1"
+
+
+def test_start_conversation_creates_the_contact_and_queues_the_first_message(world):
+    conversation = StartConversation(
+        world.uow_factory, world.registry, world.clock, world.queue, world.publisher
+    )(world.account_id, {"inbox_id": world.inbox.id,
+                         "contact": {"phone_number": "+200", "name": "Bo"},
+                         "message": {"content": "hello Bo"}})
+    [message] = all_messages(world, conversation.id)
+    assert message.status is MessageStatus.PENDING
+    assert world.queue.items[0][0] == message.id
+    deliver(world, message.id)
+    assert world.sender.sent[-1].recipient_id == "+200"
+
+
+def test_start_conversation_names_every_bad_field(world):
+    with pytest.raises(InvalidInput) as caught:
+        StartConversation(world.uow_factory, world.registry, world.clock, world.queue,
+                          world.publisher)(world.account_id, {"contact": {}, "message": {}})
+    fields = {e.field for e in caught.value.errors}
+    assert {"inbox_id", "contact.source_id", "message.content"} <= fields
+
+
+def test_retry_policy_doubles_up_to_the_cap_with_jitter():
+    policy = RetryPolicy(base_seconds=1, cap_seconds=300)
+    top = [policy.delay(n, rng=lambda lo, hi: hi) for n in range(1, 11)]
+    low = [policy.delay(n, rng=lambda lo, hi: lo) for n in range(1, 4)]
+    assert top == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300]
+    assert low == [0.5, 1, 2]
+    assert policy.delay(1, retry_after=30) == 30
