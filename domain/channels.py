@@ -17,7 +17,7 @@ GENERATED_SECRET = {"secret": True, "generated": True}
 
 def secret(*, generated: bool = False) -> Any:
     """A config dataclass field that holds a secret; `generated` ones are made when absent."""
-    return field(default="", metadata=GENERATED_SECRET if generated else SECRET)
+    return field(default="", repr=False, metadata=GENERATED_SECRET if generated else SECRET)
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ class Channel:
     type: str
     config: Mapping[str, Any]
     secret_fields: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        # Configs hold credentials; a repr ends up in logs and tracebacks.
+        return f"Channel(type={self.type!r}, config={self.public_config()!r}, secrets=<hidden>)"
 
     def public_config(self) -> dict[str, Any]:
         return {k: v for k, v in self.config.items() if k not in self.secret_fields}

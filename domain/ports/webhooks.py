@@ -50,7 +50,7 @@ class InboundRequest:
     def json(self) -> Any:
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise MalformedWebhook(f"the body is not valid JSON: {exc}") from exc
 
     def form(self) -> dict[str, str]:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from adapters.outbound.crypto import SecretBox
 from adapters.outbound.in_memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.outbound.persistence import SqlAlchemyUnitOfWork, create_database_engine
 from application.channels import ChannelRegistry
@@ -12,7 +11,8 @@ from application.management import CreateAccount, ManageInboxes
 from application.ports import CollectingEventPublisher
 from application.queries import Queries
 from domain.accounts import Inbox
-from tests.application.fakes import FixedClock, RecordingSender, scripted_plugin
+from tests.application.fakes import RecordingSender, scripted_plugin
+from tests.support.clock import FixedClock
 
 
 class ListQueue:
@@ -53,19 +53,19 @@ def make_world(uow_factory, window_hours=None) -> World:
                  account.id, inbox)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def uow_factory(request, tmp_path):
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def uow_factory(request, secret_box):
+    """Every use-case test runs on each real store: in-memory, SQLite and PostgreSQL."""
     if request.param == "memory":
         store = InMemoryStore()
         yield lambda: InMemoryUnitOfWork(store)
         return
-    from adapters.outbound.persistence import upgrade_database
-
-    url = f"sqlite:///{tmp_path}/app.db"
-    upgrade_database(url)
-    engine = create_database_engine(url)
-    box = SecretBox(SecretBox.generate_key())
-    yield lambda: SqlAlchemyUnitOfWork(engine, box)
+    if request.param == "postgres":
+        engine = request.getfixturevalue("postgres_engine")
+        yield lambda: SqlAlchemyUnitOfWork(engine, secret_box)
+        return
+    engine = create_database_engine(request.getfixturevalue("sqlite_url"))
+    yield lambda: SqlAlchemyUnitOfWork(engine, secret_box)
     engine.dispose()
 
 

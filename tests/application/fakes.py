@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from application.channels import ChannelPlugin
 from domain.channels import Channel, ChannelCapabilities, MessagingWindow
@@ -25,18 +25,6 @@ from domain.ports.webhooks import (
     StatusUpdate,
 )
 
-T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-class FixedClock:
-    def __init__(self, at: datetime = T0) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **kwargs: float) -> None:
-        self.at += timedelta(**kwargs)
 
 
 @dataclass(frozen=True)

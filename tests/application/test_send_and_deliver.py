@@ -87,9 +87,9 @@ def test_unavailable_is_retried_with_backoff_then_sent(world):
     first = deliver(world, message.id)
     assert first.status == "retry"
     assert deliver(world, message.id).status == "skipped"  # not due yet: no early resend
-    world.clock.at = first.retry_at
+    world.clock.set(first.retry_at)
     assert deliver(world, message.id).status == "retry"
-    world.clock.at = stored(world, message.id).next_attempt_at
+    world.clock.set(stored(world, message.id).next_attempt_at)
     assert deliver(world, message.id).status == "sent"
     after = stored(world, message.id)
     assert (after.status, after.source_id, after.external_error) == (
@@ -115,7 +115,7 @@ def test_after_the_last_attempt_the_message_fails(world):
         outcomes.append(deliver(world, message.id, policy).status)
         after = stored(world, message.id)
         if after.next_attempt_at:
-            world.clock.at = after.next_attempt_at
+            world.clock.set(after.next_attempt_at)
     assert outcomes == ["retry", "retry", "failed"]
     after = stored(world, message.id)
     assert (after.status, after.external_error) == (MessageStatus.FAILED, "503 down")

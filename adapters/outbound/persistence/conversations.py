@@ -1,0 +1,125 @@
+"""Conversations over SQLAlchemy Core; a partial unique index keeps one active per contact inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from adapters.outbound.persistence.dialects import insert_ignoring_conflict
+from adapters.outbound.persistence.keyset import page_of, paginate
+from adapters.outbound.persistence.tables import NOT_RESOLVED, conversations
+from domain.conversations import Conversation, ConversationStatus
+from domain.pagination import Page
+
+_ACTIVE = conversations.c.status != ConversationStatus.RESOLVED.value
+
+
+class SqlAlchemyConversationRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def active_for(self, contact_inbox_id: str) -> Conversation | None:
+        return self._first(
+            sa.select(conversations).where(
+                (conversations.c.contact_inbox_id == contact_inbox_id) & _ACTIVE
+            )
+        )
+
+    def latest_for(self, contact_inbox_id: str) -> Conversation | None:
+        return self._first(
+            sa.select(conversations)
+            .where(conversations.c.contact_inbox_id == contact_inbox_id)
+            .order_by(conversations.c.created_at.desc(), conversations.c.id.desc())
+            .limit(1)
+        )
+
+    def add_unless_active(self, conversation: Conversation) -> Conversation:
+        values = _values(conversation)
+        if conversation.status is ConversationStatus.RESOLVED:
+            # A resolved conversation is outside the partial index: nothing to decide.
+            self._connection.execute(conversations.insert().values(values))
+        elif not insert_ignoring_conflict(
+            self._connection, conversations, values, ("contact_inbox_id",), where=NOT_RESOLVED
+        ):
+            active = self.active_for(conversation.contact_inbox_id)
+            if active is None:  # pragma: no cover - the conflicting row was committed
+                raise RuntimeError("active conversation conflicted but is missing")
+            return active
+        return conversation
+
+    def update(self, conversation: Conversation) -> None:
+        self._connection.execute(
+            conversations.update()
+            .where(conversations.c.id == conversation.id)
+            .values(
+                status=conversation.status.value,
+                last_incoming_at=conversation.last_incoming_at,
+                last_activity_at=conversation.last_activity_at,
+            )
+        )
+
+    def get(self, account_id: str, conversation_id: str) -> Conversation | None:
+        return self._first(
+            sa.select(conversations).where(
+                (conversations.c.id == conversation_id) & (conversations.c.account_id == account_id)
+            )
+        )
+
+    def list(
+        self,
+        account_id: str,
+        *,
+        inbox_id: str | None,
+        status: str | None,
+        cursor: str | None,
+        limit: int,
+    ) -> Page[Conversation]:
+        statement = sa.select(conversations).where(conversations.c.account_id == account_id)
+        if inbox_id is not None:
+            statement = statement.where(conversations.c.inbox_id == inbox_id)
+        if status is not None:
+            statement = statement.where(conversations.c.status == status)
+        statement = paginate(
+            statement,
+            conversations.c.last_activity_at,
+            conversations.c.id,
+            descending=True,
+            cursor=cursor,
+        )
+        rows = self._connection.execute(statement.limit(limit + 1)).all()
+        return page_of(
+            [_conversation(row) for row in rows], limit, lambda c: (c.last_activity_at, c.id)
+        )
+
+    def _first(self, statement: sa.Select[Any]) -> Conversation | None:
+        row = self._connection.execute(statement).first()
+        return None if row is None else _conversation(row)
+
+
+def _values(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "account_id": conversation.account_id,
+        "inbox_id": conversation.inbox_id,
+        "contact_id": conversation.contact_id,
+        "contact_inbox_id": conversation.contact_inbox_id,
+        "status": conversation.status.value,
+        "last_incoming_at": conversation.last_incoming_at,
+        "last_activity_at": conversation.last_activity_at,
+        "created_at": conversation.created_at,
+    }
+
+
+def _conversation(row: sa.Row[Any]) -> Conversation:
+    return Conversation(
+        id=row.id,
+        account_id=row.account_id,
+        inbox_id=row.inbox_id,
+        contact_id=row.contact_id,
+        contact_inbox_id=row.contact_inbox_id,
+        status=ConversationStatus(row.status),
+        last_incoming_at=row.last_incoming_at,
+        last_activity_at=row.last_activity_at,
+        created_at=row.created_at,
+    )

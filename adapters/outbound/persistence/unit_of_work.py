@@ -1,0 +1,86 @@
+"""One database transaction, with every repository working on its connection."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import sqlalchemy as sa
+
+from adapters.outbound.crypto import SecretBox
+from adapters.outbound.persistence.accounts import (
+    SqlAlchemyAccountRepository,
+    SqlAlchemyInboxRepository,
+)
+from adapters.outbound.persistence.contacts import SqlAlchemyContactRepository
+from adapters.outbound.persistence.conversations import SqlAlchemyConversationRepository
+from adapters.outbound.persistence.messages import SqlAlchemyMessageRepository
+from adapters.outbound.persistence.raw_events import SqlAlchemyRawEventRepository
+from domain.ports.repositories import (
+    AccountRepository,
+    ContactRepository,
+    ConversationRepository,
+    InboxRepository,
+    MessageRepository,
+    RawEventRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    """`with SqlAlchemyUnitOfWork(engine, box) as uow: ...; uow.commit()`.
+
+    The transaction begins with the first statement (on SQLite that takes the write lock), so a
+    unit of work that never touches the database costs nothing. Leaving without `commit()`
+    rolls back.
+    """
+
+    accounts: AccountRepository
+    inboxes: InboxRepository
+    contacts: ContactRepository
+    conversations: ConversationRepository
+    messages: MessageRepository
+    raw_events: RawEventRepository
+
+    def __init__(self, engine: sa.Engine, secret_box: SecretBox) -> None:
+        self._engine = engine
+        self._secret_box = secret_box
+        self._connection: sa.Connection | None = None
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already in use")
+        connection = self._engine.connect()
+        self._connection = connection
+        self.accounts = SqlAlchemyAccountRepository(connection)
+        self.inboxes = SqlAlchemyInboxRepository(connection, self._secret_box)
+        self.contacts = SqlAlchemyContactRepository(connection)
+        self.conversations = SqlAlchemyConversationRepository(connection)
+        self.messages = SqlAlchemyMessageRepository(connection)
+        self.raw_events = SqlAlchemyRawEventRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        self._active().commit()
+
+    def rollback(self) -> None:
+        self._active().rollback()
+
+    def _active(self) -> sa.Connection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not entered: use it in a `with` block")
+        return self._connection
