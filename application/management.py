@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,11 +84,16 @@ class SavedInbox:
 
 class ManageInboxes:
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, registry: ChannelRegistry, clock: Clock
+        self,
+        uow_factory: UnitOfWorkFactory,
+        registry: ChannelRegistry,
+        clock: Clock,
+        on_change: Callable[[str], None] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.registry = registry
         self.clock = clock
+        self.on_change = on_change
 
     def create(self, account_id: str, body: object) -> SavedInbox:
         r, name = read_name(body, required=True)
@@ -131,6 +136,8 @@ class ManageInboxes:
                 inbox.name = name
             uow.inboxes.update(inbox)
             uow.commit()
+        if self.on_change is not None:
+            self.on_change(inbox.inbox_key)
         return SavedInbox(inbox, generated)
 
 

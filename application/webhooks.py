@@ -28,12 +28,41 @@ class WebhookOutcome:
     reply: HttpReply | None = None
 
 
-def _find_inbox(uow_factory: UnitOfWorkFactory, slug: str, inbox_key: str) -> Inbox:
-    with uow_factory() as uow:
-        inbox = uow.inboxes.by_key(inbox_key)
-    if inbox is None or inbox.channel.type != slug:
-        raise NotFound("no such webhook")
-    return inbox
+class InboxLookup:
+    """Finds the inbox behind a webhook URL's key, remembering it for a few seconds.
+
+    Every webhook request needs its inbox (and its decrypted secrets) before anything else; a
+    short memory spares that read on the hot path. Changes made in this process (`forget`) apply
+    at once; another process's change of a secret applies within `ttl_seconds`.
+    """
+
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, ttl_seconds: float = 5.0
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.ttl = timedelta(seconds=ttl_seconds)
+        self._known: dict[str, tuple[datetime, Inbox]] = {}
+
+    def __call__(self, slug: str, inbox_key: str) -> Inbox:
+        now = self.clock.now()
+        known = self._known.get(inbox_key)
+        if known is not None and now - known[0] < self.ttl:
+            inbox = known[1]
+        else:
+            with self.uow_factory() as uow:
+                found = uow.inboxes.by_key(inbox_key)
+            if found is None:
+                raise NotFound("no such webhook")
+            inbox = found
+            if self.ttl:
+                self._known[inbox_key] = (now, inbox)
+        if inbox.channel.type != slug:
+            raise NotFound("no such webhook")
+        return inbox
+
+    def forget(self, inbox_key: str) -> None:
+        self._known.pop(inbox_key, None)
 
 
 class ReceiveWebhook:
@@ -43,16 +72,18 @@ class ReceiveWebhook:
         registry: ChannelRegistry,
         clock: Clock,
         publisher: EventPublisher,
+        inboxes: InboxLookup | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.registry = registry
         self.clock = clock
         self.publisher = publisher
+        self.inboxes = inboxes or InboxLookup(uow_factory, clock, ttl_seconds=0)
 
     def __call__(self, slug: str, inbox_key: str, request: InboundRequest) -> WebhookOutcome:
         """Raises NotFound, WebhookRejected (nothing stored) or MalformedWebhook (raw kept)."""
         plugin = self.registry.get(slug)
-        inbox = _find_inbox(self.uow_factory, slug, inbox_key)
+        inbox = self.inboxes(slug, inbox_key)
         plugin.parser.verify(request, inbox.channel)
         now = self.clock.now()
         raw = RawEvent(
@@ -85,14 +116,14 @@ class ReceiveWebhook:
 
 
 class AnswerHandshake:
-    def __init__(self, uow_factory: UnitOfWorkFactory, registry: ChannelRegistry) -> None:
-        self.uow_factory = uow_factory
+    def __init__(self, inboxes: InboxLookup, registry: ChannelRegistry) -> None:
+        self.inboxes = inboxes
         self.registry = registry
 
     def __call__(self, slug: str, inbox_key: str, request: InboundRequest) -> HttpReply | None:
         """The provider's handshake answer; None when this provider has no handshake."""
         plugin = self.registry.get(slug)
-        inbox = _find_inbox(self.uow_factory, slug, inbox_key)
+        inbox = self.inboxes(slug, inbox_key)
         return plugin.parser.handshake(request, inbox.channel)
 
 

@@ -46,13 +46,16 @@ def wait_until_up(base: str, proc: subprocess.Popen[bytes]) -> None:
 
 def setup_inbox(base: str, admin: str) -> tuple[str, str]:
     account = requests.post(
-        f"{base}/api/v1/accounts", json={"name": "bench"},
-        headers={"Authorization": f"Bearer {admin}"}, timeout=10,
+        f"{base}/api/v1/accounts",
+        json={"name": "bench"},
+        headers={"Authorization": f"Bearer {admin}"},
+        timeout=10,
     ).json()
     inbox = requests.post(
         f"{base}/api/v1/accounts/{account['id']}/inboxes",
         json={"name": "bench", "channel": {"type": "api", "callback_url": "http://127.0.0.1:9/x"}},
-        headers={"Authorization": f"Bearer {account['api_token']}"}, timeout=10,
+        headers={"Authorization": f"Bearer {account['api_token']}"},
+        timeout=10,
     ).json()
     return inbox["webhook_url"], inbox["channel"]["hmac_secret"]
 
@@ -60,11 +63,13 @@ def setup_inbox(base: str, admin: str) -> tuple[str, str]:
 def signed_bodies(secret: str, count: int, tag: str) -> list[tuple[bytes, str]]:
     bodies = []
     for i in range(count):
-        body = json.dumps({
-            "event": "message",
-            "message": {"id": f"{tag}-{i}", "content": f"hello number {i}"},
-            "sender": {"id": f"contact-{i % 200}", "name": f"Contact {i % 200}"},
-        }).encode()
+        body = json.dumps(
+            {
+                "event": "message",
+                "message": {"id": f"{tag}-{i}", "content": f"hello number {i}"},
+                "sender": {"id": f"contact-{i % 200}", "name": f"Contact {i % 200}"},
+            }
+        ).encode()
         digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         bodies.append((body, f"sha256={digest}"))
     return bodies
@@ -113,9 +118,16 @@ def main() -> None:
             "CHANNELHUB_LOG_LEVEL": "WARNING",
         }
         server = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "server.py"), "--port", str(port),
-             "--threads", str(args.threads)],
-            env=env, cwd=tmp,
+            [
+                sys.executable,
+                str(ROOT / "bench" / "server.py"),
+                "--port",
+                str(port),
+                "--threads",
+                str(args.threads),
+            ],
+            env=env,
+            cwd=tmp,
         )
         try:
             wait_until_up(base, server)

@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import atexit
-import logging
 
 from flask import Flask
 
 from adapters.inbound.http import HttpHandlers, create_http_app
 from adapters.outbound.persistence import database_ready, upgrade_database
-from bootstrap.container import Container
+from bootstrap.runtime import build_container, start_delivery, stop_delivery
 from bootstrap.settings import Settings
-
-log = logging.getLogger("channelhub")
-
-
-def build_container(settings: Settings | None = None) -> Container:
-    container = Container(settings=settings or Settings())
-    container.init_resources()
-    return container
-
-
-def start_delivery(container: Container) -> None:
-    """Start the delivery worker and queue what a crash left pending."""
-    queue = container.delivery_queue()
-    queue.start()
-    recovered = container.recover_deliveries()()
-    if recovered:
-        log.info("re-queued %d pending outgoing messages", recovered)
-
-
-def stop_delivery(container: Container, timeout: float = 10.0) -> None:
-    container.delivery_queue().stop(timeout)
-    container.shutdown_resources()
 
 
 def create_app(
-    settings: Settings | None = None, *, public_url: str | None = None, migrate: bool = True,
+    settings: Settings | None = None,
+    *,
+    public_url: str | None = None,
+    migrate: bool = True,
     deliver: bool = True,
 ) -> Flask:
     settings = settings or Settings()

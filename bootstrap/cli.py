@@ -41,7 +41,8 @@ def serve(host: str, port: int, threads: int) -> None:
     import waitress
 
     from adapters.outbound.persistence import upgrade_database
-    from bootstrap.app import create_app, stop_delivery
+    from bootstrap.app import create_app
+    from bootstrap.runtime import stop_delivery
 
     settings = Settings()
     _configure_logging(settings)
@@ -60,8 +61,7 @@ def serve(host: str, port: int, threads: int) -> None:
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="channelhub",
-                       _quiet=True)
+        waitress.serve(app, host=host, port=port, threads=threads, ident="channelhub", _quiet=True)
     except KeyboardInterrupt:
         pass
     finally:
@@ -69,10 +69,15 @@ def serve(host: str, port: int, threads: int) -> None:
 
 
 @main.command(help="Run a delivery worker without HTTP: sends due outgoing messages.")
-@click.option("--poll-interval", default=5.0, show_default=True, type=float,
-              help="Seconds between looks for due messages.")
+@click.option(
+    "--poll-interval",
+    default=5.0,
+    show_default=True,
+    type=float,
+    help="Seconds between looks for due messages.",
+)
 def worker(poll_interval: float) -> None:
-    from bootstrap.app import build_container, start_delivery, stop_delivery
+    from bootstrap.runtime import build_container, start_delivery, stop_delivery
 
     settings = Settings()
     _configure_logging(settings)
@@ -115,7 +120,7 @@ def events() -> None:
 @click.option("--since", default=None, type=click.DateTime(), help="Only events received since.")
 @click.option("--only-failed", is_flag=True, help="Only events that failed to parse.")
 def replay(inbox_id: str | None, since: datetime | None, only_failed: bool) -> None:
-    from bootstrap.app import build_container
+    from bootstrap.runtime import build_container
 
     settings = Settings()
     _configure_logging(settings)
@@ -124,16 +129,16 @@ def replay(inbox_id: str | None, since: datetime | None, only_failed: bool) -> N
         from datetime import UTC
 
         since = since.replace(tzinfo=UTC)
-    report = container.replay_raw_events()(
-        inbox_id=inbox_id, since=since, only_failed=only_failed
-    )
+    report = container.replay_raw_events()(inbox_id=inbox_id, since=since, only_failed=only_failed)
     container.shutdown_resources()
     click.echo(f"replayed {report.replayed} events, {report.failed} still fail to parse")
 
 
-@events.command(help="Delete raw events older than the retention (CHANNELHUB_RAW_EVENT_RETENTION_DAYS).")
+@events.command(
+    help="Delete raw events older than the retention (CHANNELHUB_RAW_EVENT_RETENTION_DAYS)."
+)
 def purge() -> None:
-    from bootstrap.app import build_container
+    from bootstrap.runtime import build_container
 
     settings = Settings()
     _configure_logging(settings)
@@ -141,3 +146,44 @@ def purge() -> None:
     count = container.purge_raw_events()()
     container.shutdown_resources()
     click.echo(f"deleted {count} raw events")
+
+
+@main.command(help="Serve a provider simulator on loopback: a stand-in provider for trying things.")
+@click.argument("channel_type")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9000, show_default=True, type=int)
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Passed to the simulator, e.g. --option hmac_secret=... for `api`.",
+)
+def simulate(channel_type: str, host: str, port: int, options: tuple[str, ...]) -> None:
+    from aiohttp import web
+
+    from adapters.outbound.channels import PLUGINS
+    from application.channels import ChannelRegistry
+
+    registry = ChannelRegistry(PLUGINS)
+    if channel_type not in registry or registry.get(channel_type).create_simulator is None:
+        raise click.BadParameter(f"no simulator for {channel_type!r}", param_hint="CHANNEL_TYPE")
+    kwargs = dict(option.split("=", 1) for option in options if "=" in option)
+    make = registry.get(channel_type).create_simulator
+    assert make is not None
+    simulator = make(**kwargs)
+
+    @web.middleware
+    async def echo(request: web.Request, handler):  # type: ignore[no-untyped-def]
+        body = await request.read()
+        answer = await handler(request)
+        click.echo(
+            f"{request.method} {request.path} -> {answer.status}: "
+            f"{body.decode(errors='replace')[:500]}"
+        )
+        return answer
+
+    app = simulator.app()
+    app.middlewares.append(echo)
+    click.echo(f"{channel_type} simulator on http://{host}:{port}")
+    web.run_app(app, host=host, port=port, print=None)

@@ -13,7 +13,12 @@ from adapters.outbound.crypto import SecretBox
 from adapters.outbound.persistence import SqlAlchemyUnitOfWork, create_database_engine
 from adapters.outbound.queue.in_process import InProcessDeliveryQueue
 from application.channels import ChannelRegistry
-from application.delivery import DeliverMessage, DeliveryOutcome, RecoverPendingDeliveries, RetryPolicy
+from application.delivery import (
+    DeliverMessage,
+    DeliveryOutcome,
+    RecoverPendingDeliveries,
+    RetryPolicy,
+)
 from application.management import (
     Authenticate,
     ChangeConversationStatus,
@@ -23,7 +28,13 @@ from application.management import (
 from application.ports import NoEventPublisher, UnitOfWorkFactory
 from application.queries import Queries
 from application.sending import SendMessage, StartConversation
-from application.webhooks import AnswerHandshake, PurgeRawEvents, ReceiveWebhook, ReplayRawEvents
+from application.webhooks import (
+    AnswerHandshake,
+    InboxLookup,
+    PurgeRawEvents,
+    ReceiveWebhook,
+    ReplayRawEvents,
+)
 from bootstrap.settings import Credentials, Settings
 from domain.clock import SystemClock
 from domain.ports.senders import ChannelSender
@@ -36,8 +47,11 @@ def _engine(url: str) -> Iterator[Engine]:
 
 
 def _delivery_handler_factory(
-    uow_factory: UnitOfWorkFactory, registry: ChannelRegistry, clock: SystemClock,
-    policy: RetryPolicy, publisher: NoEventPublisher,
+    uow_factory: UnitOfWorkFactory,
+    registry: ChannelRegistry,
+    clock: SystemClock,
+    policy: RetryPolicy,
+    publisher: NoEventPublisher,
 ) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
     """Senders are made per worker session: the session belongs to the worker's event loop."""
 
@@ -52,6 +66,10 @@ def _delivery_handler_factory(
         return DeliverMessage(uow_factory, sender_for, clock, policy, publisher)
 
     return make_handler
+
+
+def _queue_kind(url: str | None) -> str:
+    return "redis" if url else "in_process"
 
 
 def _unsupported_queue(url: str) -> None:
@@ -87,7 +105,9 @@ class Container(containers.DeclarativeContainer):
         concurrency=settings.provided.delivery_concurrency,
     )
     delivery_queue = providers.Selector(
-        providers.Callable(lambda url: "redis" if url else "in_process", settings.provided.queue_url),
+        providers.Callable(
+            lambda url: "redis" if url else "in_process", settings.provided.queue_url
+        ),
         in_process=in_process_queue,
         redis=providers.Callable(_unsupported_queue, settings.provided.queue_url),
     )
@@ -96,11 +116,12 @@ class Container(containers.DeclarativeContainer):
         RecoverPendingDeliveries, uow_factory, clock, delivery_queue
     )
 
-    authenticate = providers.Factory(
-        Authenticate, uow_factory, credentials.provided.admin_token
-    )
+    authenticate = providers.Factory(Authenticate, uow_factory, credentials.provided.admin_token)
     create_account = providers.Factory(CreateAccount, uow_factory, clock)
-    manage_inboxes = providers.Factory(ManageInboxes, uow_factory, registry, clock)
+    inbox_lookup = providers.Singleton(InboxLookup, uow_factory, clock)
+    manage_inboxes = providers.Factory(
+        ManageInboxes, uow_factory, registry, clock, on_change=inbox_lookup.provided.forget
+    )
     queries = providers.Factory(Queries, uow_factory, registry, clock)
     send_message = providers.Factory(
         SendMessage, uow_factory, registry, clock, delivery_queue, publisher
@@ -108,11 +129,11 @@ class Container(containers.DeclarativeContainer):
     start_conversation = providers.Factory(
         StartConversation, uow_factory, registry, clock, delivery_queue, publisher
     )
-    change_conversation_status = providers.Factory(
-        ChangeConversationStatus, uow_factory, publisher
+    change_conversation_status = providers.Factory(ChangeConversationStatus, uow_factory, publisher)
+    receive_webhook = providers.Factory(
+        ReceiveWebhook, uow_factory, registry, clock, publisher, inboxes=inbox_lookup
     )
-    receive_webhook = providers.Factory(ReceiveWebhook, uow_factory, registry, clock, publisher)
-    answer_handshake = providers.Factory(AnswerHandshake, uow_factory, registry)
+    answer_handshake = providers.Factory(AnswerHandshake, inbox_lookup, registry)
     replay_raw_events = providers.Factory(ReplayRawEvents, uow_factory, registry, clock, publisher)
     purge_raw_events = providers.Factory(
         PurgeRawEvents, uow_factory, clock, settings.provided.raw_event_retention_days

@@ -46,11 +46,21 @@ def make_world(uow_factory, window_hours=None) -> World:
     sender.capabilities = plugin.capabilities
     registry = ChannelRegistry([plugin])
     account = CreateAccount(uow_factory, clock)({"name": "Acme"}).account
-    inbox = ManageInboxes(uow_factory, registry, clock).create(
-        account.id, {"name": "Support", "channel": {"type": "scripted", "token": "good"}}
-    ).inbox
-    return World(uow_factory, clock, registry, sender, ListQueue(), CollectingEventPublisher(),
-                 account.id, inbox)
+    inbox = (
+        ManageInboxes(uow_factory, registry, clock)
+        .create(account.id, {"name": "Support", "channel": {"type": "scripted", "token": "good"}})
+        .inbox
+    )
+    return World(
+        uow_factory,
+        clock,
+        registry,
+        sender,
+        ListQueue(),
+        CollectingEventPublisher(),
+        account.id,
+        inbox,
+    )
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

@@ -26,7 +26,6 @@ from domain.ports.webhooks import (
 )
 
 
-
 @dataclass(frozen=True)
 class ScriptedConfig:
     token: str = "good"
@@ -58,8 +57,14 @@ def _event(item: dict) -> InboundEvent:
     chat = Chat(item["chat"], "Group") if "chat" in item else None
     match item["kind"]:
         case "text":
-            return IncomingMessage(item["id"], sender, item.get("text"), timestamp=at, chat=chat,
-                                   reply_to=item.get("reply_to"))
+            return IncomingMessage(
+                item["id"],
+                sender,
+                item.get("text"),
+                timestamp=at,
+                chat=chat,
+                reply_to=item.get("reply_to"),
+            )
         case "status":
             return StatusUpdate(item["id"], MessageStatus(item["status"]), item.get("error"))
         case "reaction":
@@ -91,12 +96,18 @@ class RecordingSender:
 
 
 def scripted_plugin(
-    slug: str = "scripted", window_hours: float | None = None, sender: RecordingSender | None = None,
+    slug: str = "scripted",
+    window_hours: float | None = None,
+    sender: RecordingSender | None = None,
     attachment_types: frozenset[str] = frozenset({"image"}),
 ) -> ChannelPlugin:
     caps = ChannelCapabilities(
-        attachment_types=attachment_types, templates=True, buttons=False, reply_to=True,
-        max_text_length=100, window=MessagingWindow(window_hours),
+        attachment_types=attachment_types,
+        templates=True,
+        buttons=False,
+        reply_to=True,
+        max_text_length=100,
+        window=MessagingWindow(window_hours),
     )
     chosen = sender or RecordingSender(capabilities=caps)
     return ChannelPlugin(slug, ScriptedConfig, ScriptedParser(), lambda _http: chosen, caps)
@@ -104,7 +115,9 @@ def scripted_plugin(
 
 def webhook(*events: dict, token: str = "good") -> InboundRequest:
     return InboundRequest.build(
-        "POST", "http://test/webhooks/scripted/key", {"X-Token": token},
+        "POST",
+        "http://test/webhooks/scripted/key",
+        {"X-Token": token},
         json.dumps(list(events)).encode(),
     )
 

@@ -27,18 +27,30 @@ def messages(world) -> list[Message]:
 
 
 def test_an_incoming_message_creates_contact_conversation_and_message(world):
-    receive(world, {"kind": "text", "id": "m1", "from": "+100", "name": "Ann", "text": "hi",
-                    "ts": 1_772_000_000})
+    receive(
+        world,
+        {
+            "kind": "text",
+            "id": "m1",
+            "from": "+100",
+            "name": "Ann",
+            "text": "hi",
+            "ts": 1_772_000_000,
+        },
+    )
     view = only_conversation(world)
     assert view.contact.name == "Ann"
     assert view.conversation.status.value == "open"
     assert view.conversation.last_incoming_at.timestamp() == 1_772_000_000
     [message] = messages(world)
     assert (message.content, message.source_id, message.message_type.value) == (
-        "hi", "m1", "incoming"
+        "hi",
+        "m1",
+        "incoming",
     )
     assert [type(e).__name__ for e in world.publisher.events] == [
-        "ConversationOpened", "MessageCreated"
+        "ConversationOpened",
+        "MessageCreated",
     ]
 
 
@@ -61,7 +73,7 @@ def test_fifty_concurrent_deliveries_of_one_event_store_one_message(world):
         barrier.wait()
         try:
             receive(world, {"kind": "text", "id": "same", "from": "new-contact", "text": "hi"})
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=deliver) for _ in range(50)]
@@ -131,10 +143,11 @@ def test_an_incoming_message_reopens_a_resolved_conversation(world):
 
 
 def test_a_group_message_belongs_to_the_groups_conversation(world):
-    receive(world, {"kind": "text", "id": "g1", "from": "ann", "name": "Ann", "chat": "grp",
-                    "text": "hi all"},
-            {"kind": "text", "id": "g2", "from": "bob", "name": "Bob", "chat": "grp",
-             "text": "hello"})
+    receive(
+        world,
+        {"kind": "text", "id": "g1", "from": "ann", "name": "Ann", "chat": "grp", "text": "hi all"},
+        {"kind": "text", "id": "g2", "from": "bob", "name": "Bob", "chat": "grp", "text": "hello"},
+    )
     [first, second] = messages(world)
     assert first.content_attributes["sender"]["name"] == "Ann"
     assert second.content_attributes["sender"]["name"] == "Bob"
@@ -142,9 +155,12 @@ def test_a_group_message_belongs_to_the_groups_conversation(world):
 
 
 def test_reactions_and_quotes_point_at_the_channelhub_message(world):
-    receive(world, {"kind": "text", "id": "m1", "text": "hi"},
-            {"kind": "text", "id": "m2", "text": "re", "reply_to": "m1"},
-            {"kind": "reaction", "id": "r1", "emoji": "👍", "target": "m1"})
+    receive(
+        world,
+        {"kind": "text", "id": "m1", "text": "hi"},
+        {"kind": "text", "id": "m2", "text": "re", "reply_to": "m1"},
+        {"kind": "reaction", "id": "r1", "emoji": "👍", "target": "m1"},
+    )
     first, reply, reaction = messages(world)
     assert reply.content_attributes["in_reply_to"] == first.id
     assert (reaction.content_type, reaction.content) == ("reaction", "👍")
@@ -166,8 +182,12 @@ def _outgoing(world, source_id: str) -> Message:
     receive(world, {"kind": "text", "id": "in-1", "text": "hi"})
     conversation = only_conversation(world).conversation
     message = Message.outgoing(
-        account_id=world.account_id, inbox_id=world.inbox.id, conversation_id=conversation.id,
-        content="reply", content_type="text", created_at=world.clock.now(),
+        account_id=world.account_id,
+        inbox_id=world.inbox.id,
+        conversation_id=conversation.id,
+        content="reply",
+        content_type="text",
+        created_at=world.clock.now(),
     )
     message.mark_sent(source_id)
     with world.uow_factory() as uow:
@@ -206,8 +226,9 @@ def test_a_status_for_an_unknown_message_changes_nothing(world):
 def test_replay_is_idempotent_and_recovers_events_a_fixed_parser_can_read(world):
     receive(world, {"kind": "text", "id": "m1", "text": "hi"})
     use_case = ReceiveWebhook(world.uow_factory, world.registry, world.clock, world.publisher)
-    bad = type(webhook()).build("POST", "http://t/", {"X-Token": "good"},
-                                b'{"kind": "text", "id": "m2", "text": "late"}')
+    bad = type(webhook()).build(
+        "POST", "http://t/", {"X-Token": "good"}, b'{"kind": "text", "id": "m2", "text": "late"}'
+    )
     with pytest.raises(MalformedWebhook):
         use_case("scripted", world.inbox.inbox_key, bad)
 
@@ -218,12 +239,44 @@ def test_replay_is_idempotent_and_recovers_events_a_fixed_parser_can_read(world)
     # "Fix the parser": it now also reads a single object.
     parser = world.registry.get("scripted").parser
     original = parser.parse
-    parser.parse = lambda request, channel: original(  # type: ignore[method-assign]
-        type(request).build("POST", request.url, dict(request.headers),
-                            b"[" + request.body + b"]"), channel,
-    ) if request.body.startswith(b"{") else original(request, channel)
+    parser.parse = lambda request, channel: (
+        original(  # type: ignore[method-assign]
+            type(request).build(
+                "POST", request.url, dict(request.headers), b"[" + request.body + b"]"
+            ),
+            channel,
+        )
+        if request.body.startswith(b"{")
+        else original(request, channel)
+    )
     second = replay(only_failed=True)
     again = replay()
     assert (second.replayed, second.failed) == (1, 0)
     assert (again.replayed, again.failed) == (2, 0)
     assert [m.source_id for m in messages(world)] == ["m1", "m2"]
+
+
+def test_the_inbox_lookup_remembers_briefly_and_forgets_on_change(world):
+    from application.management import ManageInboxes
+    from application.webhooks import InboxLookup
+
+    lookup = InboxLookup(world.uow_factory, world.clock, ttl_seconds=5)
+    manage = ManageInboxes(world.uow_factory, world.registry, world.clock, on_change=lookup.forget)
+    key = world.inbox.inbox_key
+    assert lookup("scripted", key).channel.get("token") == "good"
+    with pytest.raises(NotFound):
+        lookup("other-type", key)
+
+    # Changed behind its back (another process): still the remembered inbox until the TTL ends.
+    with world.uow_factory() as uow:
+        inbox = uow.inboxes.by_key(key)
+        inbox.name = "Renamed elsewhere"
+        uow.inboxes.update(inbox)
+        uow.commit()
+    assert lookup("scripted", key).name == "Support"
+    world.clock.advance(seconds=5)
+    assert lookup("scripted", key).name == "Renamed elsewhere"
+
+    # Changed through this process: applies at once.
+    manage.update(world.account_id, world.inbox.id, {"channel": {"token": "rotated"}})
+    assert lookup("scripted", key).channel.get("token") == "rotated"

@@ -20,15 +20,17 @@ from tests.application.fakes import webhook
 
 def incoming(world, text="hi", source_id="in-1"):
     ReceiveWebhook(world.uow_factory, world.registry, world.clock, world.publisher)(
-        "scripted", world.inbox.inbox_key,
+        "scripted",
+        world.inbox.inbox_key,
         webhook({"kind": "text", "id": source_id, "from": "+100", "text": text}),
     )
     return world.queries.conversations(world.account_id).items[0].conversation
 
 
 def send(world, conversation_id, body):
-    return SendMessage(world.uow_factory, world.registry, world.clock, world.queue,
-                       world.publisher)(world.account_id, conversation_id, body)
+    return SendMessage(
+        world.uow_factory, world.registry, world.clock, world.queue, world.publisher
+    )(world.account_id, conversation_id, body)
 
 
 def deliver(world, message_id, policy=RetryPolicy()):
@@ -93,7 +95,9 @@ def test_unavailable_is_retried_with_backoff_then_sent(world):
     assert deliver(world, message.id).status == "sent"
     after = stored(world, message.id)
     assert (after.status, after.source_id, after.external_error) == (
-        MessageStatus.SENT, "ok-1", None
+        MessageStatus.SENT,
+        "ok-1",
+        None,
     )
 
 
@@ -163,8 +167,11 @@ def test_outside_the_window_only_a_template_may_be_sent(windowed_world):
     with pytest.raises(MessagingWindowClosed):
         send(world, conversation.id, {"content": "too late"})
     assert len(all_messages(world, conversation.id)) == 1
-    message = send(world, conversation.id, {"template": {"name": "reengage", "language": "en",
-                                                         "parameters": ["Ann"]}})
+    message = send(
+        world,
+        conversation.id,
+        {"template": {"name": "reengage", "language": "en", "parameters": ["Ann"]}},
+    )
     assert message.content_type == "template"
     assert world.queries.conversation(world.account_id, conversation.id).can_reply is False
 
@@ -178,10 +185,14 @@ def test_inside_the_window_a_free_reply_is_fine(windowed_world):
 @pytest.mark.parametrize(
     ("body", "part"),
     [
-        ({"attachments": [{"url": "https://x/a.mp3", "file_type": "audio"}]},
-         "attachments[0].file_type"),
-        ({"content": "x", "content_attributes": {"buttons": [{"id": "1", "title": "Yes"}]}},
-         "content_attributes.buttons"),
+        (
+            {"attachments": [{"url": "https://x/a.mp3", "file_type": "audio"}]},
+            "attachments[0].file_type",
+        ),
+        (
+            {"content": "x", "content_attributes": {"buttons": [{"id": "1", "title": "Yes"}]}},
+            "content_attributes.buttons",
+        ),
         ({"content": "x" * 101}, "content"),
     ],
 )
@@ -196,8 +207,15 @@ def test_a_part_the_channel_cannot_carry_is_refused_before_anything_is_stored(wo
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"content": "  "}, {"content": 5}, {"content": "x", "colour": "red"},
-     {"attachments": [{"url": "ftp://x", "file_type": "image"}]}, "text", None],
+    [
+        {},
+        {"content": "  "},
+        {"content": 5},
+        {"content": "x", "colour": "red"},
+        {"attachments": [{"url": "ftp://x", "file_type": "image"}]},
+        "text",
+        None,
+    ],
 )
 def test_invalid_bodies_name_the_field(world, body):
     conversation = incoming(world)
@@ -209,8 +227,9 @@ def test_invalid_bodies_name_the_field(world, body):
 def test_a_quote_resolves_to_the_providers_id(world):
     conversation = incoming(world)
     [first] = all_messages(world, conversation.id)
-    message = send(world, conversation.id,
-                   {"content": "re", "content_attributes": {"in_reply_to": first.id}})
+    message = send(
+        world, conversation.id, {"content": "re", "content_attributes": {"in_reply_to": first.id}}
+    )
     deliver(world, message.id)
     assert world.sender.sent[-1].reply_to_source_id == "in-1"
 
@@ -218,9 +237,14 @@ def test_a_quote_resolves_to_the_providers_id(world):
 def test_start_conversation_creates_the_contact_and_queues_the_first_message(world):
     conversation = StartConversation(
         world.uow_factory, world.registry, world.clock, world.queue, world.publisher
-    )(world.account_id, {"inbox_id": world.inbox.id,
-                         "contact": {"phone_number": "+200", "name": "Bo"},
-                         "message": {"content": "hello Bo"}})
+    )(
+        world.account_id,
+        {
+            "inbox_id": world.inbox.id,
+            "contact": {"phone_number": "+200", "name": "Bo"},
+            "message": {"content": "hello Bo"},
+        },
+    )
     [message] = all_messages(world, conversation.id)
     assert message.status is MessageStatus.PENDING
     assert world.queue.items[0][0] == message.id
@@ -230,8 +254,9 @@ def test_start_conversation_creates_the_contact_and_queues_the_first_message(wor
 
 def test_start_conversation_names_every_bad_field(world):
     with pytest.raises(InvalidInput) as caught:
-        StartConversation(world.uow_factory, world.registry, world.clock, world.queue,
-                          world.publisher)(world.account_id, {"contact": {}, "message": {}})
+        StartConversation(
+            world.uow_factory, world.registry, world.clock, world.queue, world.publisher
+        )(world.account_id, {"contact": {}, "message": {}})
     fields = {e.field for e in caught.value.errors}
     assert {"inbox_id", "contact.source_id", "message.content"} <= fields
 

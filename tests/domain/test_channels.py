@@ -38,15 +38,17 @@ def test_missing_unknown_and_mistyped_fields_are_all_named():
 
 
 def test_public_config_hides_secret_fields():
-    channel = Channel("demo", {"phone_number_id": "1", "access_token": "t"},
-                      secret_field_names(DemoConfig))
+    channel = Channel(
+        "demo", {"phone_number_id": "1", "access_token": "t"}, secret_field_names(DemoConfig)
+    )
     assert channel.public_config() == {"phone_number_id": "1"}
     assert channel.secrets() == {"access_token": "t"}
 
 
 def test_a_channels_repr_never_shows_its_secrets():
-    channel = Channel("demo", {"phone_number_id": "1", "access_token": "s3cr3t"},
-                      secret_field_names(DemoConfig))
+    channel = Channel(
+        "demo", {"phone_number_id": "1", "access_token": "s3cr3t"}, secret_field_names(DemoConfig)
+    )
     config, _ = build_config(DemoConfig, {"phone_number_id": "1", "access_token": "s3cr3t"})
     assert "s3cr3t" not in repr(channel)
     assert "s3cr3t" not in repr(DemoConfig(**config))

@@ -10,7 +10,11 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 def outgoing() -> Message:
     return Message.outgoing(
-        account_id="a", inbox_id="i", conversation_id="c", content="hi", content_type="text",
+        account_id="a",
+        inbox_id="i",
+        conversation_id="c",
+        content="hi",
+        content_type="text",
         created_at=NOW,
     )
 
@@ -61,7 +65,9 @@ def test_sent_clears_the_error_of_an_earlier_attempt():
     message.schedule_retry(NOW, "503 from provider")
     message.mark_sent("wamid.1")
     assert (message.status, message.source_id, message.external_error) == (
-        MessageStatus.SENT, "wamid.1", None,
+        MessageStatus.SENT,
+        "wamid.1",
+        None,
     )
 
 

@@ -34,8 +34,12 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         log = open(self.workdir / f"serve-{self.port}.log", "a+")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [CHANNELHUB, "serve", "--port", str(self.port)], cwd=self.workdir, env=self.env,
-            stdout=log, stderr=subprocess.STDOUT, text=True,
+            [CHANNELHUB, "serve", "--port", str(self.port)],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self._log = log
         wait_for(lambda: self._healthy(), f"the server on {self.port} to start")
@@ -82,11 +86,13 @@ def wait_for(condition: Callable[[], object], what: str, seconds: float = 30.0) 
 @pytest.fixture
 def server_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHANNELHUB_")}
-    env.update({
-        "CHANNELHUB_DATABASE_URL": f"sqlite:///{tmp_path}/var/channelhub.db",
-        "CHANNELHUB_RETRY_BASE_SECONDS": "0.05",
-        "CHANNELHUB_LOG_LEVEL": "INFO",
-    })
+    env.update(
+        {
+            "CHANNELHUB_DATABASE_URL": f"sqlite:///{tmp_path}/var/channelhub.db",
+            "CHANNELHUB_RETRY_BASE_SECONDS": "0.05",
+            "CHANNELHUB_LOG_LEVEL": "INFO",
+        }
+    )
     return env
 
 

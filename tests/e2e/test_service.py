@@ -43,9 +43,17 @@ def setup_inbox(server, callback_base: str):
     account = admin.call("POST", "/api/v1/accounts", 201, json={"name": "Acme"})
     client = Client(server.base_url, account["api_token"])
     inbox = client.call(
-        "POST", f"/api/v1/accounts/{account['id']}/inboxes", 201,
-        json={"name": "Website backend", "channel": {
-            "type": "api", "callback_url": f"{callback_base}/callback", "hmac_secret": SECRET}},
+        "POST",
+        f"/api/v1/accounts/{account['id']}/inboxes",
+        201,
+        json={
+            "name": "Website backend",
+            "channel": {
+                "type": "api",
+                "callback_url": f"{callback_base}/callback",
+                "hmac_secret": SECRET,
+            },
+        },
     )
     return client, f"/api/v1/accounts/{account['id']}", inbox
 
@@ -53,13 +61,20 @@ def setup_inbox(server, callback_base: str):
 def post_webhook(url: str, payload: dict, secret: str = SECRET) -> requests.Response:
     body = json.dumps(payload).encode()
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return requests.post(url, data=body, timeout=10, headers={
-        "Content-Type": "application/json", "X-Channelhub-Signature": signature})
+    return requests.post(
+        url,
+        data=body,
+        timeout=10,
+        headers={"Content-Type": "application/json", "X-Channelhub-Signature": signature},
+    )
 
 
 def incoming(message_id: str, text: str = "Hello!") -> dict:
-    return {"event": "message", "message": {"id": message_id, "content": text},
-            "sender": {"id": "user-42", "name": "Ann"}}
+    return {
+        "event": "message",
+        "message": {"id": message_id, "content": text},
+        "sender": {"id": "user-42", "name": "Ann"},
+    }
 
 
 def message_of(client, base, conversation_id, message_id):
@@ -87,21 +102,36 @@ def test_a_conversation_end_to_end_and_a_reply_delivered_signed(serve):
 
         [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
         assert conversation["contact"]["name"] == "Ann"
-        reply = client.call("POST", f"{base}/conversations/{conversation['id']}/messages", 201,
-                            json={"content": "Hi Ann, how can we help?"})
+        reply = client.call(
+            "POST",
+            f"{base}/conversations/{conversation['id']}/messages",
+            201,
+            json={"content": "Hi Ann, how can we help?"},
+        )
         assert reply["status"] == "pending"
-        wait_for(lambda: message_of(client, base, conversation["id"], reply["id"])["status"]
-                 == "sent", "the reply to be sent")
+        wait_for(
+            lambda: message_of(client, base, conversation["id"], reply["id"])["status"] == "sent",
+            "the reply to be sent",
+        )
         sent = message_of(client, base, conversation["id"], reply["id"])
         assert sent["source_id"] == "sim-1"
         [received] = simulator.received
         assert (received.recipient_id, received.text) == ("user-42", "Hi Ann, how can we help?")
         assert simulator.bad_signatures == 0
 
-        assert post_webhook(inbox["webhook_url"], {
-            "event": "status", "message_id": "sim-1", "status": "read"}).status_code == 200
-        assert post_webhook(inbox["webhook_url"], {
-            "event": "status", "message_id": "sim-1", "status": "delivered"}).status_code == 200
+        assert (
+            post_webhook(
+                inbox["webhook_url"], {"event": "status", "message_id": "sim-1", "status": "read"}
+            ).status_code
+            == 200
+        )
+        assert (
+            post_webhook(
+                inbox["webhook_url"],
+                {"event": "status", "message_id": "sim-1", "status": "delivered"},
+            ).status_code
+            == 200
+        )
         assert message_of(client, base, conversation["id"], reply["id"])["status"] == "read"
 
 
@@ -109,8 +139,9 @@ def test_fifty_concurrent_replays_store_one_message_and_bad_input_is_4xx(serve):
     server = serve()
     client, base, inbox = setup_inbox(server, "http://127.0.0.1:9")
     with ThreadPoolExecutor(max_workers=25) as pool:
-        answers = list(pool.map(lambda _: post_webhook(inbox["webhook_url"], incoming("dup")),
-                                range(50)))
+        answers = list(
+            pool.map(lambda _: post_webhook(inbox["webhook_url"], incoming("dup")), range(50))
+        )
     assert {a.status_code for a in answers} == {200}
     [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
     messages = client.call("GET", f"{base}/conversations/{conversation['id']}/messages", 200)
@@ -121,17 +152,19 @@ def test_fifty_concurrent_replays_store_one_message_and_bad_input_is_4xx(serve):
     assert forged.headers["Content-Type"] == "application/problem+json"
     body = b"{not json"
     signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    malformed = requests.post(inbox["webhook_url"], data=body, timeout=10, headers={
-        "Content-Type": "application/json", "X-Channelhub-Signature": signature})
+    malformed = requests.post(
+        inbox["webhook_url"],
+        data=body,
+        timeout=10,
+        headers={"Content-Type": "application/json", "X-Channelhub-Signature": signature},
+    )
     assert malformed.status_code == 400
     assert {"type", "title", "status", "detail"} <= set(malformed.json())
     messages = client.call("GET", f"{base}/conversations/{conversation['id']}/messages", 200)
     assert len(messages["data"]) == 1
 
 
-@pytest.mark.parametrize(
-    ("failures", "final"), [((500, 2), "sent"), ((400, 1), "failed")]
-)
+@pytest.mark.parametrize(("failures", "final"), [((500, 2), "sent"), ((400, 1), "failed")])
 def test_provider_errors_retry_or_fail(serve, failures, final):
     simulator = ApiSimulator(hmac_secret=SECRET)
     simulator.fail_next(*failures)
@@ -140,10 +173,18 @@ def test_provider_errors_retry_or_fail(serve, failures, final):
         client, base, inbox = setup_inbox(server, backend.base_url)
         post_webhook(inbox["webhook_url"], incoming("m-1"))
         [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
-        reply = client.call("POST", f"{base}/conversations/{conversation['id']}/messages", 201,
-                            json={"content": "reply"})
-        wait_for(lambda: message_of(client, base, conversation["id"], reply["id"])["status"]
-                 != "pending", "delivery to finish")
+        reply = client.call(
+            "POST",
+            f"{base}/conversations/{conversation['id']}/messages",
+            201,
+            json={"content": "reply"},
+        )
+        wait_for(
+            lambda: (
+                message_of(client, base, conversation["id"], reply["id"])["status"] != "pending"
+            ),
+            "delivery to finish",
+        )
         after = message_of(client, base, conversation["id"], reply["id"])
         assert after["status"] == final
         if final == "sent":
@@ -172,8 +213,14 @@ def test_killed_while_messages_are_pending_each_is_delivered_exactly_once(serve)
     with LoopbackServer(simulator.app(), port=backend_port):
         restarted = serve(port=server.port, CHANNELHUB_RETRY_BASE_SECONDS="2")
         wait_for(lambda: len(simulator.received) >= 5, "the pending replies to be delivered")
-        wait_for(lambda: all(m["status"] == "sent" for m in client.call("GET", path, 200)["data"]
-                             if m["message_type"] == "outgoing"), "every reply to be sent")
+        wait_for(
+            lambda: all(
+                m["status"] == "sent"
+                for m in client.call("GET", path, 200)["data"]
+                if m["message_type"] == "outgoing"
+            ),
+            "every reply to be sent",
+        )
         sent_ids = sorted(r.payload["message"]["id"] for r in simulator.received)
         assert sent_ids == sorted(r["id"] for r in replies)
         assert restarted.process.poll() is None

@@ -21,7 +21,7 @@ from application.management import (
 from application.ports import CollectingEventPublisher, UnitOfWorkFactory
 from application.queries import Queries
 from application.sending import SendMessage, StartConversation
-from application.webhooks import AnswerHandshake, ReceiveWebhook
+from application.webhooks import AnswerHandshake, InboxLookup, ReceiveWebhook
 from tests.http.fakes import MovableClock, Readiness, RecordingQueue
 from tests.http.session import ADMIN_TOKEN, PUBLIC_URL, ApiSession, bearer
 from tests.http.windowed_channel import windowed_plugin
@@ -68,7 +68,7 @@ def handlers(
         start_conversation=StartConversation(uow_factory, registry, clock, queue, publisher),
         change_conversation_status=ChangeConversationStatus(uow_factory, publisher),
         receive_webhook=ReceiveWebhook(uow_factory, registry, clock, publisher),
-        answer_handshake=AnswerHandshake(uow_factory, registry),
+        answer_handshake=AnswerHandshake(InboxLookup(uow_factory, clock, ttl_seconds=0), registry),
         ready=readiness,
     )
 

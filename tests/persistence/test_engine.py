@@ -126,6 +126,13 @@ def test_a_database_that_answers_is_ready(sqlite_engine: sa.Engine) -> None:
     assert database_ready(sqlite_engine) is True
 
 
+def test_a_busy_sqlite_writer_does_not_make_the_database_unready(sqlite_engine: sa.Engine) -> None:
+    with sqlite_engine.connect() as writer:
+        writer.execute(sa.text("SELECT 1"))  # holds the write lock until the block ends
+
+        assert database_ready(sqlite_engine) is True
+
+
 def test_a_database_that_does_not_answer_is_not_ready() -> None:
     engine = create_database_engine("postgresql://postgres@127.0.0.1:1/nothing")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from adapters.outbound.persistence import create_database_engine, upgrade_database
+from adapters.outbound.persistence import create_database_engine, tables, upgrade_database
 from adapters.outbound.persistence.migration import alembic_config, current_revision
 from adapters.outbound.persistence.tables import ALL_TABLES, metadata
 
@@ -157,3 +158,36 @@ def test_upgrade_creates_the_sqlite_files_directory(empty_sqlite_url: str) -> No
     upgrade_database(empty_sqlite_url)
 
     assert path.is_file()
+
+
+def _predicate(value: object) -> str:
+    text = str(value).lower().replace("::text", "")
+    return re.sub(r"[\s()]", "", text)
+
+
+def test_partial_indexes_keep_their_conditions(empty_url: str) -> None:
+    # The autogenerate comparison does not look at index conditions; this does.
+    upgrade_database(empty_url)
+    engine = create_database_engine(empty_url)
+    prefix = engine.dialect.name
+    try:
+        inspector = sa.inspect(engine)
+        reflected = {
+            index["name"]: _predicate(index["dialect_options"].get(f"{prefix}_where"))
+            for table in ("conversations", "messages")
+            for index in inspector.get_indexes(table)
+        }
+    finally:
+        engine.dispose()
+    expected = {
+        index.name: _predicate(index.dialect_options[prefix]["where"])
+        for table in (tables.conversations, tables.messages)
+        for index in table.indexes
+        if index.dialect_options[prefix]["where"] is not None
+    }
+
+    assert set(expected) == {
+        "uq_conversations_active_contact_inbox",
+        "ix_messages_pending_delivery",
+    }
+    assert {name: reflected[name] for name in expected} == expected

@@ -153,7 +153,9 @@ class ContactRepositoryContract(StoreContract):
         assert [len(page) for page in pages] == [3, 3, 1]
         assert [c.id for page in pages for c in page] == [c.id for c in expected]
 
-    def test_a_last_full_page_has_no_next_cursor(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_a_last_full_page_of_contacts_has_no_next_cursor(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         inbox = add_inbox(uow_factory, add_account(uow_factory).id)
         for i in range(4):
             add_contact(uow_factory, inbox, f"c{i}", now=at(i))

@@ -197,7 +197,9 @@ class ConversationRepositoryContract(StoreContract):
         assert [len(page) for page in pages] == [3, 3, 1]
         assert [c.id for page in pages for c in page] == [c.id for c in expected]
 
-    def test_a_last_full_page_has_no_next_cursor(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_a_last_full_page_of_conversations_has_no_next_cursor(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         inbox = add_inbox(uow_factory, add_account(uow_factory).id)
         for i in range(4):
             add_conversation(uow_factory, inbox, add_contact(uow_factory, inbox, f"c{i}")[1])

@@ -214,7 +214,9 @@ class MessageRepositoryContract(StoreContract):
         assert [len(page) for page in pages] == [3, 3, 1]
         assert [m.id for page in pages for m in page] == [m.id for m in expected]
 
-    def test_a_last_full_page_has_no_next_cursor(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_a_last_full_page_of_messages_has_no_next_cursor(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         scene = set_scene(uow_factory)
         add_messages(uow_factory, *(scene.incoming(f"m{i}", at(i)) for i in range(4)))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy.engine import URL
 
 from adapters.outbound.persistence.engine import create_database_engine
@@ -44,6 +45,5 @@ def upgrade_database(url: str | URL, revision: str = "head") -> None:
 
 
 def current_revision(connection: sa.Connection) -> str | None:
-    from alembic.migration import MigrationContext
-
+    """The revision the database is at (None before the first migration)."""
     return MigrationContext.configure(connection).get_current_revision()
