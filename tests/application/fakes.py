@@ -82,7 +82,7 @@ class RecordingSender:
 
     script: list[object] = field(default_factory=list)
     sent: list[OutboundMessage] = field(default_factory=list)
-    capabilities: ChannelCapabilities = ChannelCapabilities()
+    capabilities: ChannelCapabilities = field(default_factory=ChannelCapabilities)
     pause: float = 0.0
 
     async def send(self, message: OutboundMessage, channel: Channel) -> DeliveryReceipt:

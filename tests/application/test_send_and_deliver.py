@@ -33,9 +33,13 @@ def send(world, conversation_id, body):
     )(world.account_id, conversation_id, body)
 
 
-def deliver(world, message_id, policy=RetryPolicy()):
+def deliver(world, message_id, policy=None):
     use_case = DeliverMessage(
-        world.uow_factory, lambda slug: world.sender, world.clock, policy, world.publisher
+        world.uow_factory,
+        lambda slug: world.sender,
+        world.clock,
+        policy or RetryPolicy(),
+        world.publisher,
     )
     return asyncio.run(use_case(message_id))
 
