@@ -8,8 +8,9 @@ from typing import Any
 
 from domain.channels import Channel, ChannelCapabilities, build_config, secret_field_names
 from domain.errors import FieldError, InvalidInput, NotFound
+from domain.ports.media import MediaFetcher
 from domain.ports.senders import ChannelSender
-from domain.ports.webhooks import WebhookParser
+from domain.ports.webhooks import InboundRequest, WebhookParser
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,10 @@ class ChannelPlugin:
 
     `create_sender` receives the worker's HTTP client (an adapter detail the core never touches);
     `create_simulator` builds the provider simulator the contract suites and sandboxes use.
+    `create_media_fetcher` (same HTTP client) turns provider media references into bytes.
+    A provider that calls one URL for many inboxes (Meta: one callback per app) names the config
+    field that identifies the inbox (`route_field`) and reads its values from a request
+    (`route_keys`, pure, before verification).
     """
 
     slug: str
@@ -26,6 +31,9 @@ class ChannelPlugin:
     create_sender: Callable[[Any], ChannelSender]
     capabilities: ChannelCapabilities
     create_simulator: Callable[[], Any] | None = None
+    create_media_fetcher: Callable[[Any], MediaFetcher] | None = None
+    route_field: str | None = None
+    route_keys: Callable[[InboundRequest], list[str]] | None = None
 
     def build_channel(
         self, raw: Mapping[str, Any], previous: Channel | None = None

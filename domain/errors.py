@@ -63,6 +63,10 @@ class ChannelRejected(DomainError):
         return f"{self.code}: {self.reason}" if self.code else self.reason
 
 
+class ChannelCredentialsInvalid(ChannelRejected):
+    """The provider refused the inbox's credentials (e.g. an expired token): fix the inbox."""
+
+
 @dataclass
 class ChannelUnavailable(DomainError):
     """The provider could not take the message now (5xx, 429, network); safe to retry."""
