@@ -111,6 +111,8 @@ class ManageInboxes:
                 raise NotFound("no such account")
             uow.inboxes.add(inbox)
             uow.commit()
+        if self.on_change is not None:
+            self.on_change(inbox.inbox_key)
         return SavedInbox(inbox, generated)
 
     def update(self, account_id: str, inbox_id: str, body: object) -> SavedInbox:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from application.channels import ChannelRegistry
+from application.inboxes import InboxLookup
 from application.ingest import EventIngestor
 from application.ports import EventPublisher, UnitOfWorkFactory
 from domain.accounts import Inbox
-from domain.errors import MalformedWebhook, NotFound
+from domain.errors import MalformedWebhook, NotFound, WebhookRejected
 from domain.ids import new_id
 from domain.ports.clock import Clock
 from domain.ports.repositories import RawEvent
@@ -28,43 +29,6 @@ class WebhookOutcome:
     reply: HttpReply | None = None
 
 
-class InboxLookup:
-    """Finds the inbox behind a webhook URL's key, remembering it for a few seconds.
-
-    Every webhook request needs its inbox (and its decrypted secrets) before anything else; a
-    short memory spares that read on the hot path. Changes made in this process (`forget`) apply
-    at once; another process's change of a secret applies within `ttl_seconds`.
-    """
-
-    def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, ttl_seconds: float = 5.0
-    ) -> None:
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self.ttl = timedelta(seconds=ttl_seconds)
-        self._known: dict[str, tuple[datetime, Inbox]] = {}
-
-    def __call__(self, slug: str, inbox_key: str) -> Inbox:
-        now = self.clock.now()
-        known = self._known.get(inbox_key)
-        if known is not None and now - known[0] < self.ttl:
-            inbox = known[1]
-        else:
-            with self.uow_factory() as uow:
-                found = uow.inboxes.by_key(inbox_key)
-            if found is None:
-                raise NotFound("no such webhook")
-            inbox = found
-            if self.ttl:
-                self._known[inbox_key] = (now, inbox)
-        if inbox.channel.type != slug:
-            raise NotFound("no such webhook")
-        return inbox
-
-    def forget(self, inbox_key: str) -> None:
-        self._known.pop(inbox_key, None)
-
-
 class ReceiveWebhook:
     def __init__(
         self,
@@ -80,13 +44,42 @@ class ReceiveWebhook:
         self.publisher = publisher
         self.inboxes = inboxes or InboxLookup(uow_factory, clock, ttl_seconds=0)
 
-    def __call__(self, slug: str, inbox_key: str, request: InboundRequest) -> WebhookOutcome:
-        """Raises NotFound, WebhookRejected (nothing stored) or MalformedWebhook (raw kept)."""
+    def __call__(self, slug: str, inbox_key: str | None, request: InboundRequest) -> WebhookOutcome:
+        """Verify, parse and store one provider request, then say how to answer it.
+
+        `inbox_key` None is a provider-level URL, routed by the payload alone. Raises NotFound,
+        WebhookRejected (nothing stored) or MalformedWebhook (the raw request is kept).
+        """
         plugin = self.registry.get(slug)
-        inbox = self.inboxes(slug, inbox_key)
-        plugin.parser.verify(request, inbox.channel)
+        targets = self.inboxes.targets(plugin, inbox_key, request)
         now = self.clock.now()
-        raw = RawEvent(
+        raws = [self._raw(inbox, slug, request, now) for inbox in targets]
+        try:
+            parsed = [plugin.parser.parse(request, inbox.channel) for inbox in targets]
+        except MalformedWebhook as exc:
+            with self.uow_factory() as uow:
+                for raw in raws:
+                    raw.error = str(exc)
+                    uow.raw_events.add(raw)
+                uow.commit()
+            raise
+        published = []
+        with self.uow_factory() as uow:
+            for inbox, events, raw in zip(targets, parsed, raws, strict=True):
+                ingestor = EventIngestor(uow, inbox, now)
+                for event in events:
+                    ingestor.apply(event)
+                raw.processed_at = now
+                uow.raw_events.add(raw)
+                published += ingestor.events
+            uow.commit()
+        self.publisher.publish(published)
+        everything = [event for events in parsed for event in events]
+        return WebhookOutcome(everything, plugin.parser.acknowledge(request, targets[0].channel))
+
+    @staticmethod
+    def _raw(inbox: Inbox, slug: str, request: InboundRequest, now: datetime) -> RawEvent:
+        return RawEvent(
             id=new_id(),
             inbox_id=inbox.id,
             channel_type=slug,
@@ -96,23 +89,6 @@ class ReceiveWebhook:
             url=request.url,
             query=dict(request.query),
         )
-        try:
-            events = plugin.parser.parse(request, inbox.channel)
-        except MalformedWebhook as exc:
-            raw.error = str(exc)
-            with self.uow_factory() as uow:
-                uow.raw_events.add(raw)
-                uow.commit()
-            raise
-        raw.processed_at = now
-        with self.uow_factory() as uow:
-            ingestor = EventIngestor(uow, inbox, now)
-            for event in events:
-                ingestor.apply(event)
-            uow.raw_events.add(raw)
-            uow.commit()
-        self.publisher.publish(ingestor.events)
-        return WebhookOutcome(events, plugin.parser.acknowledge(request, inbox.channel))
 
 
 class AnswerHandshake:
@@ -120,11 +96,25 @@ class AnswerHandshake:
         self.inboxes = inboxes
         self.registry = registry
 
-    def __call__(self, slug: str, inbox_key: str, request: InboundRequest) -> HttpReply | None:
-        """The provider's handshake answer; None when this provider has no handshake."""
+    def __call__(
+        self, slug: str, inbox_key: str | None, request: InboundRequest
+    ) -> HttpReply | None:
+        """The provider's handshake answer; None when this provider has no handshake.
+
+        On a provider-level URL (`inbox_key` None) the first inbox of the type that accepts the
+        handshake answers it; WebhookRejected when none does.
+        """
         plugin = self.registry.get(slug)
-        inbox = self.inboxes(slug, inbox_key)
-        return plugin.parser.handshake(request, inbox.channel)
+        if inbox_key is not None:
+            return plugin.parser.handshake(request, self.inboxes(slug, inbox_key).channel)
+        if plugin.route_field is None:
+            raise NotFound("this channel type has no provider-level webhook URL")
+        for inbox in self.inboxes.of_type(slug):
+            try:
+                return plugin.parser.handshake(request, inbox.channel)
+            except WebhookRejected:
+                continue
+        raise WebhookRejected("no inbox of this type accepts the handshake")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from application.delivery import (
     RecoverPendingDeliveries,
     RetryPolicy,
 )
+from application.inboxes import InboxLookup
 from application.management import (
     Authenticate,
     ChangeConversationStatus,
@@ -30,7 +31,6 @@ from application.queries import Queries
 from application.sending import SendMessage, StartConversation
 from application.webhooks import (
     AnswerHandshake,
-    InboxLookup,
     PurgeRawEvents,
     ReceiveWebhook,
     ReplayRawEvents,

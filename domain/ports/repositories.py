@@ -38,6 +38,13 @@ class InboxRepository(Protocol):
         """Any account's inbox: for workers and replays, never for a request's path."""
         ...
 
+    def with_type(self, channel_type: str) -> list[Inbox]:
+        """Every account's inboxes of this channel type, oldest first.
+
+        For providers that call one URL for many inboxes (Meta routes by phone number id).
+        """
+        ...
+
     def list(self, account_id: str) -> list[Inbox]: ...
 
 

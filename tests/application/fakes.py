@@ -123,3 +123,36 @@ def webhook(*events: dict, token: str = "good") -> InboundRequest:
 
 
 __all__ = ["ChannelRejected", "ChannelUnavailable"]
+
+
+@dataclass(frozen=True)
+class RoutedConfig:
+    number: str
+    token: str = "good"
+
+
+class RoutedParser(ScriptedParser):
+    """Like ScriptedParser, but every item names the number it is for (`to`), as Meta's do."""
+
+    def parse(self, request: InboundRequest, channel: Channel) -> list[InboundEvent]:
+        return [
+            _event(item) for item in request.json() if item.get("to") == channel.get("number")
+        ]
+
+    def handshake(self, request: InboundRequest, channel: Channel) -> HttpReply | None:
+        if request.query.get("token") != channel.get("token"):
+            raise WebhookRejected("wrong token")
+        return HttpReply(200, request.query.get("challenge", "").encode())
+
+
+def routed_plugin() -> ChannelPlugin:
+    def numbers(request: InboundRequest) -> list[str]:
+        try:
+            return [item["to"] for item in json.loads(request.body)]
+        except (ValueError, TypeError, KeyError):
+            return []
+
+    return ChannelPlugin(
+        "routed", RoutedConfig, RoutedParser(), lambda _http: RecordingSender(),
+        ChannelCapabilities(), route_field="number", route_keys=numbers,
+    )

@@ -257,8 +257,8 @@ def test_replay_is_idempotent_and_recovers_events_a_fixed_parser_can_read(world)
 
 
 def test_the_inbox_lookup_remembers_briefly_and_forgets_on_change(world):
+    from application.inboxes import InboxLookup
     from application.management import ManageInboxes
-    from application.webhooks import InboxLookup
 
     lookup = InboxLookup(world.uow_factory, world.clock, ttl_seconds=5)
     manage = ManageInboxes(world.uow_factory, world.registry, world.clock, on_change=lookup.forget)

@@ -12,6 +12,7 @@ from adapters.inbound.http import HttpHandlers, create_http_app
 from adapters.outbound.channels.api import plugin as api_plugin
 from adapters.outbound.in_memory import InMemoryStore, InMemoryUnitOfWork
 from application.channels import ChannelRegistry
+from application.inboxes import InboxLookup
 from application.management import (
     Authenticate,
     ChangeConversationStatus,
@@ -21,7 +22,7 @@ from application.management import (
 from application.ports import CollectingEventPublisher, UnitOfWorkFactory
 from application.queries import Queries
 from application.sending import SendMessage, StartConversation
-from application.webhooks import AnswerHandshake, InboxLookup, ReceiveWebhook
+from application.webhooks import AnswerHandshake, ReceiveWebhook
 from tests.http.fakes import MovableClock, Readiness, RecordingQueue
 from tests.http.session import ADMIN_TOKEN, PUBLIC_URL, ApiSession, bearer
 from tests.http.windowed_channel import windowed_plugin

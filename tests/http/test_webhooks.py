@@ -209,6 +209,31 @@ def test_the_use_case_gets_the_request_as_the_provider_made_it(handlers: HttpHan
     assert dict(request.query) == {"b": "x y", "a": "1"}
 
 
+def test_the_provider_level_url_passes_no_inbox_key(handlers: HttpHandlers) -> None:
+    seen: list[tuple[str, str | None]] = []
+
+    def receive(slug: str, key: str | None, request: InboundRequest) -> WebhookOutcome:
+        seen.append((slug, key))
+        return WebhookOutcome()
+
+    def handshake(slug: str, key: str | None, request: InboundRequest) -> None:
+        seen.append((slug, key))
+
+    app = create_http_app(
+        dataclasses.replace(handlers, receive_webhook=receive, answer_handshake=handshake),
+        public_url=PUBLIC_URL,
+    )
+    assert app.test_client().post("/webhooks/whatsapp_cloud", data=b"{}").status_code == 200
+    assert app.test_client().get("/webhooks/whatsapp_cloud").status_code == 405
+    assert seen == [("whatsapp_cloud", None), ("whatsapp_cloud", None)]
+
+
+def test_a_type_without_routing_has_no_provider_level_url(client: FlaskClient) -> None:
+    answer = client.post("/webhooks/api", data=b"{}", headers={"Content-Type": "application/json"})
+    assert answer.status_code == 404
+    assert answer.content_type == "application/problem+json"
+
+
 def test_an_oversized_webhook_answers_413_and_stores_nothing(
     client: FlaskClient, alice: ApiSession
 ) -> None:

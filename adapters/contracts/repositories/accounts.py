@@ -73,6 +73,17 @@ class InboxRepositoryContract(StoreContract):
             assert uow.inboxes.by_key("no-such-key") is None
             assert uow.inboxes.by_id("no-such-inbox") is None
 
+    def test_inboxes_of_a_type_are_listed_across_accounts(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        first, second = add_account(uow_factory, "A"), add_account(uow_factory, "B")
+        mine = add_inbox(uow_factory, first.id, "Mine")
+        theirs = add_inbox(uow_factory, second.id, "Theirs")
+
+        with uow_factory() as uow:
+            assert uow.inboxes.with_type("api") == [mine, theirs]
+            assert uow.inboxes.with_type("telegram") == []
+
     def test_another_accounts_inbox_is_invisible(self, uow_factory: UnitOfWorkFactory) -> None:
         mine, theirs = add_account(uow_factory, "Mine"), add_account(uow_factory, "Theirs")
         inbox = add_inbox(uow_factory, theirs.id)

@@ -176,6 +176,7 @@ def paths() -> dict[str, Any]:
             ),
         },
         "/webhooks/{channel_type}/{inbox_key}": _webhook_path(),
+        "/webhooks/{channel_type}": _webhook_path(provider_level=True),
         "/healthz": {
             "get": _public_op(
                 "healthz", "The process is up", "health", ("200", "Up", "Status"), errors=()
@@ -211,8 +212,15 @@ def _public_op(*args: Any, **kwargs: Any) -> Operation:
     return {**_op(*args, **kwargs), "security": []}
 
 
-def _webhook_path() -> dict[str, Any]:
-    params = [_param("channel_type"), _param("inbox_key")]
+def _webhook_path(*, provider_level: bool = False) -> dict[str, Any]:
+    """An inbox's webhook URL, or (`provider_level`) one URL for a provider app's many inboxes,
+    routed by the payload (Meta: `metadata.phone_number_id`); only for channel types that route."""
+    params = (
+        [_param("channel_type")]
+        if provider_level
+        else [_param("channel_type"), _param("inbox_key")]
+    )
+    suffix = "_provider" if provider_level else ""
     raw_body = {"content": {"*/*": {"schema": {}}}, "required": False}
     provider_answer = {
         "description": (
@@ -223,7 +231,7 @@ def _webhook_path() -> dict[str, Any]:
     }
     return {
         "post": {
-            "operationId": "receive_webhook",
+            "operationId": f"receive{suffix}_webhook",
             "summary": "A provider's webhook, verified the provider's own way",
             "tags": ["webhooks"],
             "security": [],
@@ -238,7 +246,7 @@ def _webhook_path() -> dict[str, Any]:
             },
         },
         "get": {
-            "operationId": "answer_handshake",
+            "operationId": f"answer{suffix}_handshake",
             "summary": "A provider's handshake (Meta hub.challenge, X CRC)",
             "tags": ["webhooks"],
             "security": [],

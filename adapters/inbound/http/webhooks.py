@@ -15,10 +15,13 @@ from application.webhooks import WebhookOutcome
 from domain.errors import WebhookRejected
 from domain.ports.webhooks import HttpReply, InboundRequest
 
-ReceiveWebhookHandler = Callable[[str, str, InboundRequest], WebhookOutcome]
-AnswerHandshakeHandler = Callable[[str, str, InboundRequest], HttpReply | None]
+ReceiveWebhookHandler = Callable[[str, str | None, InboundRequest], WebhookOutcome]
+AnswerHandshakeHandler = Callable[[str, str | None, InboundRequest], HttpReply | None]
 
 WEBHOOK_PATH = "/webhooks/<channel_type>/<inbox_key>"
+# One URL for a whole provider app (Meta calls one callback for all of an app's numbers):
+# routed by the payload, for channel types whose plugin names a route field.
+PROVIDER_WEBHOOK_PATH = "/webhooks/<channel_type>"
 
 
 def inbound_request(public_url: str) -> InboundRequest:
@@ -49,7 +52,10 @@ def create_webhooks_blueprint(
     webhooks = Blueprint("webhooks", __name__)
 
     @webhooks.post(WEBHOOK_PATH, endpoint="receive_webhook")
-    def receive(channel_type: str, inbox_key: str) -> Response | tuple[dict[str, str], int]:
+    @webhooks.post(
+        PROVIDER_WEBHOOK_PATH, endpoint="receive_provider_webhook", defaults={"inbox_key": None}
+    )
+    def receive(channel_type: str, inbox_key: str | None) -> Response | tuple[dict[str, str], int]:
         # WebhookRejected -> 401, MalformedWebhook -> 400, NotFound -> 404 (problem handlers).
         outcome = receive_webhook(channel_type, inbox_key, inbound_request(public_url))
         if outcome.reply is not None:
@@ -57,7 +63,10 @@ def create_webhooks_blueprint(
         return {"status": "ok"}, 200
 
     @webhooks.get(WEBHOOK_PATH, endpoint="answer_handshake")
-    def handshake(channel_type: str, inbox_key: str) -> Response:
+    @webhooks.get(
+        PROVIDER_WEBHOOK_PATH, endpoint="answer_provider_handshake", defaults={"inbox_key": None}
+    )
+    def handshake(channel_type: str, inbox_key: str | None) -> Response:
         try:
             reply = answer_handshake(channel_type, inbox_key, inbound_request(public_url))
         except WebhookRejected:

@@ -62,6 +62,10 @@ class InMemoryInboxRepository:
     def by_id(self, inbox_id: str) -> Inbox | None:
         return detached(self._inboxes.get(inbox_id))
 
+    def with_type(self, channel_type: str) -> builtins.list[Inbox]:
+        found = [i for i in self._inboxes.values() if i.channel.type == channel_type]
+        return detached(sorted(found, key=lambda i: (i.created_at, i.id)))
+
     def list(self, account_id: str) -> builtins.list[Inbox]:
         mine = [i for i in self._inboxes.values() if i.account_id == account_id]
         return detached(sorted(mine, key=lambda i: (i.created_at, i.id)))

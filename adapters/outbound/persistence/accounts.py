@@ -13,6 +13,10 @@ from domain.accounts import Account, Inbox
 from domain.channels import Channel
 
 
+# Webhooks look their inbox up by key (InboxLookup remembers it only briefly); built once.
+_INBOX_BY_KEY = sa.select(inboxes).where(inboxes.c.inbox_key == sa.bindparam("inbox_key"))
+
+
 class SqlAlchemyAccountRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
@@ -67,10 +71,19 @@ class SqlAlchemyInboxRepository:
         return self._one((inboxes.c.id == inbox_id) & (inboxes.c.account_id == account_id))
 
     def by_key(self, inbox_key: str) -> Inbox | None:
-        return self._one(inboxes.c.inbox_key == inbox_key)
+        row = self._connection.execute(_INBOX_BY_KEY, {"inbox_key": inbox_key}).first()
+        return None if row is None else self._inbox(row)
 
     def by_id(self, inbox_id: str) -> Inbox | None:
         return self._one(inboxes.c.id == inbox_id)
+
+    def with_type(self, channel_type: str) -> builtins.list[Inbox]:
+        rows = self._connection.execute(
+            sa.select(inboxes)
+            .where(inboxes.c.channel_type == channel_type)
+            .order_by(inboxes.c.created_at, inboxes.c.id)
+        )
+        return [self._inbox(row) for row in rows]
 
     def list(self, account_id: str) -> builtins.list[Inbox]:
         rows = self._connection.execute(
