@@ -1,0 +1,1 @@
+"""Tests for adapters written against channelhub's contract kit, as a user of the library."""

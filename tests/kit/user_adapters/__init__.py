@@ -1,0 +1,1 @@
+"""Adapters a channelhub user wrote: the parrot SMS channel and a delivery queue."""
