@@ -15,7 +15,7 @@ from domain.events import (
     MessageStatusChanged,
     MessageUpdated,
 )
-from domain.messages import Attachment, Message
+from domain.messages import Attachment, AttachmentStatus, Message
 from domain.ports.webhooks import (
     Chat,
     Ignored,
@@ -37,6 +37,7 @@ class EventIngestor:
         self.inbox = inbox
         self.now = now
         self.events: list[DomainEvent] = []
+        self.media_pending: list[str] = []
 
     def apply(self, event: InboundEvent) -> None:
         match event:
@@ -64,6 +65,8 @@ class EventIngestor:
                 file_name=a.file_name,
                 size=a.size,
                 extra=dict(a.extra),
+                # A place or a contact card has no bytes to fetch.
+                status=AttachmentStatus.PENDING if a.provider_ref else AttachmentStatus.READY,
             )
             for a in event.attachments
         ]
@@ -140,6 +143,8 @@ class EventIngestor:
             content_attributes=attributes,
         )
         if self.uow.messages.add(message):
+            if message.media_pending:
+                self.media_pending.append(message.id)
             self.events.append(
                 MessageCreated(self.inbox.account_id, message.id, conversation.id, "incoming")
             )

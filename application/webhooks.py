@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from application.channels import ChannelRegistry
 from application.inboxes import InboxLookup
 from application.ingest import EventIngestor
-from application.ports import EventPublisher, UnitOfWorkFactory
+from application.ports import DeliveryQueue, EventPublisher, UnitOfWorkFactory
 from domain.accounts import Inbox
 from domain.errors import MalformedWebhook, NotFound, WebhookRejected
 from domain.ids import new_id
@@ -37,12 +37,14 @@ class ReceiveWebhook:
         clock: Clock,
         publisher: EventPublisher,
         inboxes: InboxLookup | None = None,
+        media_queue: DeliveryQueue | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.registry = registry
         self.clock = clock
         self.publisher = publisher
         self.inboxes = inboxes or InboxLookup(uow_factory, clock, ttl_seconds=0)
+        self.media_queue = media_queue
 
     def __call__(self, slug: str, inbox_key: str | None, request: InboundRequest) -> WebhookOutcome:
         """Verify, parse and store one provider request, then say how to answer it.
@@ -64,6 +66,7 @@ class ReceiveWebhook:
                 uow.commit()
             raise
         published = []
+        media_pending: list[str] = []
         with self.uow_factory() as uow:
             for inbox, events, raw in zip(targets, parsed, raws, strict=True):
                 ingestor = EventIngestor(uow, inbox, now)
@@ -72,8 +75,12 @@ class ReceiveWebhook:
                 raw.processed_at = now
                 uow.raw_events.add(raw)
                 published += ingestor.events
+                media_pending += ingestor.media_pending
             uow.commit()
         self.publisher.publish(published)
+        if self.media_queue is not None:
+            for message_id in media_pending:
+                self.media_queue.enqueue(message_id)
         everything = [event for events in parsed for event in events]
         return WebhookOutcome(everything, plugin.parser.acknowledge(request, targets[0].channel))
 

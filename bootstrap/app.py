@@ -35,6 +35,8 @@ def create_app(
         receive_webhook=container.receive_webhook(),
         answer_handshake=container.answer_handshake(),
         ready=lambda: database_ready(engine),
+        sign_media=container.media_links().sign,
+        serve_media=container.serve_media(),
     )
     url = settings.public_url or public_url or "http://127.0.0.1:8000"
     app = create_http_app(handlers, public_url=url.rstrip("/"))

@@ -10,8 +10,13 @@ from sqlalchemy.engine import Engine
 
 from adapters.outbound.channels import PLUGINS
 from adapters.outbound.crypto import SecretBox
-from adapters.outbound.persistence import SqlAlchemyUnitOfWork, create_database_engine
+from adapters.outbound.persistence import (
+    SqlAlchemyMediaStore,
+    SqlAlchemyUnitOfWork,
+    create_database_engine,
+)
 from adapters.outbound.queue.in_process import InProcessDeliveryQueue
+from adapters.outbound.url_media import UrlMediaFetcher
 from application.channels import ChannelRegistry
 from application.delivery import (
     DeliverMessage,
@@ -26,6 +31,7 @@ from application.management import (
     CreateAccount,
     ManageInboxes,
 )
+from application.media import FetchAttachments, MediaLinks, RecoverPendingMedia, ServeMedia
 from application.ports import NoEventPublisher, UnitOfWorkFactory
 from application.queries import Queries
 from application.sending import SendMessage, StartConversation
@@ -37,6 +43,7 @@ from application.webhooks import (
 )
 from bootstrap.settings import Credentials, Settings
 from domain.clock import SystemClock
+from domain.ports.media import MediaFetcher, MediaStore
 from domain.ports.senders import ChannelSender
 
 
@@ -70,6 +77,29 @@ def _delivery_handler_factory(
 
 def _queue_kind(url: str | None) -> str:
     return "redis" if url else "in_process"
+
+
+def _media_handler_factory(
+    uow_factory: UnitOfWorkFactory,
+    registry: ChannelRegistry,
+    store: MediaStore,
+    clock: SystemClock,
+    policy: RetryPolicy,
+) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
+    """Providers with their own media API bring a fetcher; links in payloads are fetched as is."""
+
+    def make_handler(session: Any) -> Callable[[str], Awaitable[DeliveryOutcome]]:
+        fetchers: dict[str, MediaFetcher] = {}
+
+        def fetcher_for(slug: str) -> MediaFetcher:
+            if slug not in fetchers:
+                create = registry.get(slug).create_media_fetcher
+                fetchers[slug] = create(session) if create else UrlMediaFetcher(session)
+            return fetchers[slug]
+
+        return FetchAttachments(uow_factory, fetcher_for, store, clock, policy)
+
+    return make_handler
 
 
 def _unsupported_queue(url: str) -> None:
@@ -116,6 +146,18 @@ class Container(containers.DeclarativeContainer):
         RecoverPendingDeliveries, uow_factory, clock, delivery_queue
     )
 
+    media_store = providers.Singleton(SqlAlchemyMediaStore, engine)
+    media_links = providers.Singleton(MediaLinks, credentials.provided.secret_key, clock)
+    serve_media = providers.Factory(ServeMedia, media_links, media_store)
+    media_queue = providers.Singleton(
+        InProcessDeliveryQueue,
+        providers.Callable(
+            _media_handler_factory, uow_factory, registry, media_store, clock, retry_policy
+        ),
+        concurrency=settings.provided.delivery_concurrency,
+    )
+    recover_media = providers.Factory(RecoverPendingMedia, uow_factory, media_queue)
+
     authenticate = providers.Factory(Authenticate, uow_factory, credentials.provided.admin_token)
     create_account = providers.Factory(CreateAccount, uow_factory, clock)
     inbox_lookup = providers.Singleton(InboxLookup, uow_factory, clock)
@@ -131,7 +173,13 @@ class Container(containers.DeclarativeContainer):
     )
     change_conversation_status = providers.Factory(ChangeConversationStatus, uow_factory, publisher)
     receive_webhook = providers.Factory(
-        ReceiveWebhook, uow_factory, registry, clock, publisher, inboxes=inbox_lookup
+        ReceiveWebhook,
+        uow_factory,
+        registry,
+        clock,
+        publisher,
+        inboxes=inbox_lookup,
+        media_queue=media_queue,
     )
     answer_handshake = providers.Factory(AnswerHandshake, inbox_lookup, registry)
     replay_raw_events = providers.Factory(ReplayRawEvents, uow_factory, registry, clock, publisher)

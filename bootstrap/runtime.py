@@ -17,14 +17,18 @@ def build_container(settings: Settings | None = None) -> Container:
 
 
 def start_delivery(container: Container) -> None:
-    """Start the delivery worker and queue what a crash left pending."""
-    queue = container.delivery_queue()
-    queue.start()
+    """Start the background workers (sending, media fetching) and queue what a crash left."""
+    container.delivery_queue().start()
+    container.media_queue().start()
     recovered = container.recover_deliveries()()
     if recovered:
         log.info("re-queued %d pending outgoing messages", recovered)
+    fetching = container.recover_media()()
+    if fetching:
+        log.info("re-queued %d messages whose media is not fetched yet", fetching)
 
 
 def stop_delivery(container: Container, timeout: float = 10.0) -> None:
     container.delivery_queue().stop(timeout)
+    container.media_queue().stop(timeout)
     container.shutdown_resources()

@@ -72,10 +72,30 @@ class Attachment:
     status: AttachmentStatus = AttachmentStatus.PENDING
     provider_ref: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    fetch_attempts: int = 0
+    error: str | None = None
 
     @classmethod
     def create(cls, file_type: str, **kwargs: Any) -> Attachment:
         return cls(id=new_id(), file_type=file_type, **kwargs)
+
+    @property
+    def needs_fetch(self) -> bool:
+        return self.status is AttachmentStatus.PENDING and bool(self.provider_ref)
+
+    def fetched(self, mime_type: str | None, size: int, file_name: str | None) -> None:
+        self.status = AttachmentStatus.READY
+        self.mime_type = self.mime_type or mime_type
+        self.file_name = self.file_name or file_name
+        self.size = size
+        self.error = None
+
+    def fetch_failed(self, error: str, *, final: bool) -> None:
+        """An attempt failed; `final` gives up (the reason stays on the attachment)."""
+        self.fetch_attempts += 1
+        self.error = error
+        if final:
+            self.status = AttachmentStatus.FAILED
 
 
 @dataclass
@@ -152,6 +172,11 @@ class Message:
             content_attributes=content_attributes or {},
             next_attempt_at=created_at,
         )
+
+    @property
+    def media_pending(self) -> bool:
+        """Some attachment's bytes are still to be fetched from the provider."""
+        return any(a.needs_fetch for a in self.attachments)
 
     def apply_status(self, status: MessageStatus, error: str | None = None) -> bool:
         """Move the status forward only; returns whether anything changed.

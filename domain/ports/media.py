@@ -20,3 +20,11 @@ class MediaFetcher(Protocol):
         Raises `ChannelUnavailable` when worth retrying, `ChannelRejected` when not.
         """
         ...
+
+
+class MediaStore(Protocol):
+    """Where fetched attachment bytes are kept, by attachment id; `put` replaces."""
+
+    def put(self, attachment_id: str, media: FetchedMedia) -> None: ...
+
+    def get(self, attachment_id: str) -> FetchedMedia | None: ...

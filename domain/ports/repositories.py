@@ -138,6 +138,11 @@ class MessageRepository(Protocol):
 
     def release_claim(self, message_id: str) -> None: ...
 
+    def pending_media(self, limit: int) -> builtins.list[str]:
+        """Ids of messages with an attachment still to fetch (`Message.media_pending`), oldest
+        first: what a restart must queue again."""
+        ...
+
     def due_deliveries(self, now: datetime, limit: int) -> builtins.list[tuple[str, datetime]]:
         """Pending outgoing messages not under a live claim, with when each is due."""
         ...

@@ -224,3 +224,38 @@ def test_killed_while_messages_are_pending_each_is_delivered_exactly_once(serve)
         sent_ids = sorted(r.payload["message"]["id"] for r in simulator.received)
         assert sent_ids == sorted(r["id"] for r in replies)
         assert restarted.process.poll() is None
+
+
+def test_an_incoming_attachment_is_fetched_and_served_through_a_signed_link(serve):
+    from aiohttp import web
+
+    image = bytes(range(256)) * 40
+
+    async def cat(request):
+        return web.Response(body=image, content_type="image/png")
+
+    files = web.Application()
+    files.router.add_get("/files/cat.png", cat)
+    with LoopbackServer(files) as host:
+        server = serve()
+        client, base, inbox = setup_inbox(server, "http://127.0.0.1:9")
+        payload = incoming("m-photo", "a cat")
+        payload["message"]["attachments"] = [
+            {"url": f"{host.base_url}/files/cat.png", "file_type": "image"}]
+        assert post_webhook(inbox["webhook_url"], payload).status_code == 200
+        [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
+        path = f"{base}/conversations/{conversation['id']}/messages"
+
+        def attachment():
+            return client.call("GET", path, 200)["data"][0]["attachments"][0]
+
+        wait_for(lambda: attachment()["status"] == "ready", "the image to be fetched")
+        ready = attachment()
+        assert (ready["mime_type"], ready["size"], ready["file_name"]) == (
+            "image/png", len(image), "cat.png")
+        answer = requests.get(ready["url"], timeout=10)  # no token: the link is the credential
+        assert answer.status_code == 200
+        assert answer.content == image
+        assert answer.headers["Content-Type"] == "image/png"
+        forged = requests.get(ready["url"].replace("signature=", "signature=0"), timeout=10)
+        assert forged.status_code == 404

@@ -189,5 +189,6 @@ def test_partial_indexes_keep_their_conditions(empty_url: str) -> None:
     assert set(expected) == {
         "uq_conversations_active_contact_inbox",
         "ix_messages_pending_delivery",
+        "ix_messages_media_pending",
     }
     assert {name: reflected[name] for name in expected} == expected

@@ -15,7 +15,7 @@ from adapters.contracts.fixtures import (
     set_scene,
 )
 from application.ports import UnitOfWorkFactory
-from domain.messages import Message, MessageStatus
+from domain.messages import AttachmentStatus, Message, MessageStatus
 
 
 def walk(uow_factory: UnitOfWorkFactory, conversation_id: str, limit: int) -> list[list[Message]]:
@@ -60,6 +60,28 @@ class MessageRepositoryContract(StoreContract):
 
         with uow_factory() as uow:
             assert uow.messages.get(scene.account.id, message.id) == message
+
+    def test_messages_with_media_to_fetch_are_listed_until_it_is_fetched(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        scene = set_scene(uow_factory)
+        waiting = an_image()
+        waiting.status = AttachmentStatus.PENDING
+        waiting.fetch_attempts, waiting.error = 2, "503 from the provider"
+        first = scene.incoming("m1", at(1), attachments=[waiting])
+        plain = scene.incoming("m2", at(2))
+        place = scene.incoming("m3", at(3), attachments=[a_location()])
+        add_messages(uow_factory, first, plain, place)
+
+        with uow_factory() as uow:
+            assert uow.messages.pending_media(10) == [first.id]
+            loaded = uow.messages.get_for_update(first.id)
+            assert loaded is not None and loaded.attachments == [waiting]
+            loaded.attachments[0].fetched("image/jpeg", 10, None)
+            uow.messages.update(loaded)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.messages.pending_media(10) == []
 
     def test_times_come_back_as_the_same_aware_instant(
         self, uow_factory: UnitOfWorkFactory

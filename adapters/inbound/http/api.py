@@ -10,6 +10,7 @@ from flask import Blueprint, url_for
 from adapters.inbound.http.auth import Authenticator, create_authorizer
 from adapters.inbound.http.inputs import json_body, query_int, query_text
 from adapters.inbound.http.serializers import (
+    MediaUrl,
     contact_json,
     conversation_json,
     created_account_json,
@@ -37,6 +38,7 @@ def create_api_blueprint(
     start_conversation: Callable[[str, object], Conversation],
     change_conversation_status: Callable[[str, str, object], Conversation],
     public_url: str,
+    media_url: MediaUrl | None = None,
 ) -> Blueprint:
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     api.before_request(create_authorizer(authenticate, ADMIN_ENDPOINTS))
@@ -110,14 +112,15 @@ def create_api_blueprint(
             cursor=query_text("cursor"),
             limit=query_int("limit"),
         )
-        return page_json(page, message_json)
+        return page_json(page, lambda message: message_json(message, media_url))
 
     @api.post(
         "/accounts/<account_id>/conversations/<conversation_id>/messages",
         endpoint="send_message",
     )
     def post_message(account_id: str, conversation_id: str) -> tuple[Json, int]:
-        return message_json(send_message(account_id, conversation_id, json_body())), 201
+        message = send_message(account_id, conversation_id, json_body())
+        return message_json(message, media_url), 201
 
     @api.get("/accounts/<account_id>/contacts", endpoint="list_contacts")
     def get_contacts(account_id: str) -> Json:

@@ -11,6 +11,7 @@ from adapters.inbound.http.access_log import AccessLogMiddleware
 from adapters.inbound.http.api import create_api_blueprint
 from adapters.inbound.http.auth import Authenticator
 from adapters.inbound.http.health import create_health_blueprint
+from adapters.inbound.http.media import ServeMedia, create_media_blueprint, media_url_builder
 from adapters.inbound.http.openapi import create_openapi_blueprint
 from adapters.inbound.http.problem import register_problem_handlers
 from adapters.inbound.http.webhooks import (
@@ -19,9 +20,12 @@ from adapters.inbound.http.webhooks import (
     create_webhooks_blueprint,
 )
 from application.management import CreatedAccount, ManageInboxes
+from application.media import MediaLink
 from application.queries import Queries
 from domain.conversations import Conversation
+from domain.errors import NotFound
 from domain.messages import Message
+from domain.ports.media import FetchedMedia
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -40,11 +44,15 @@ class HttpHandlers:
     receive_webhook: ReceiveWebhookHandler
     answer_handshake: AnswerHandshakeHandler
     ready: Callable[[], bool]
+    # Attachment links; without them fetched attachments answer with a null url.
+    sign_media: Callable[[str], MediaLink] | None = None
+    serve_media: ServeMedia | None = None
 
 
 def create_http_app(handlers: HttpHandlers, *, public_url: str) -> Flask:
     # No static folder: every route is one the OpenAPI document describes.
     app = Flask("channelhub", static_folder=None)
+    media_url = media_url_builder(public_url, handlers.sign_media) if handlers.sign_media else None
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
     register_problem_handlers(app)
@@ -58,8 +66,10 @@ def create_http_app(handlers: HttpHandlers, *, public_url: str) -> Flask:
             start_conversation=handlers.start_conversation,
             change_conversation_status=handlers.change_conversation_status,
             public_url=public_url,
+            media_url=media_url,
         )
     )
+    app.register_blueprint(create_media_blueprint(serve_media=handlers.serve_media or _no_media))
     app.register_blueprint(
         create_webhooks_blueprint(
             receive_webhook=handlers.receive_webhook,
@@ -71,3 +81,7 @@ def create_http_app(handlers: HttpHandlers, *, public_url: str) -> Flask:
     app.register_blueprint(create_openapi_blueprint(public_url=public_url))
     app.wsgi_app = AccessLogMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def _no_media(attachment_id: str, expires: str, signature: str) -> FetchedMedia:
+    raise NotFound("this server keeps no media")

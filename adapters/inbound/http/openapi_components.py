@@ -35,7 +35,14 @@ RESPONSES: dict[str, Any] = {
     "HandshakeRejected": _problem("The handshake did not match the inbox's configuration"),
 }
 
-_PATH_PARAMS = ("account_id", "inbox_id", "conversation_id", "channel_type", "inbox_key")
+_PATH_PARAMS = (
+    "account_id",
+    "inbox_id",
+    "conversation_id",
+    "channel_type",
+    "inbox_key",
+    "attachment_id",
+)
 PARAMETERS: dict[str, Any] = {
     name: {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
     for name in _PATH_PARAMS

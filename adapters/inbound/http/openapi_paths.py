@@ -177,6 +177,37 @@ def paths() -> dict[str, Any]:
         },
         "/webhooks/{channel_type}/{inbox_key}": _webhook_path(),
         "/webhooks/{channel_type}": _webhook_path(provider_level=True),
+        "/media/{attachment_id}": {
+            "get": {
+                "operationId": "get_media",
+                "summary": "An attachment's bytes, through the signed link in its `url`",
+                "description": (
+                    "Needs no token: the link carries an expiry and an HMAC signature "
+                    "(valid for one hour; every read of the message makes a fresh one)."
+                ),
+                "tags": ["media"],
+                "security": [],
+                "parameters": [
+                    _param("attachment_id"),
+                    {
+                        "name": "expires",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                    {
+                        "name": "signature",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "The bytes", "content": {"*/*": {}}},
+                    "404": _use("NotFound"),
+                },
+            }
+        },
         "/healthz": {
             "get": _public_op(
                 "healthz", "The process is up", "health", ("200", "Up", "Status"), errors=()

@@ -76,13 +76,21 @@ def conversation_json(view: ConversationView) -> dict[str, Any]:
     }
 
 
-def attachment_json(attachment: Attachment) -> dict[str, Any]:
-    # Until the bytes are fetched there is nothing to link to: the url stays null.
+MediaUrl = Callable[[str], str]
+
+
+def attachment_json(attachment: Attachment, media_url: MediaUrl | None = None) -> dict[str, Any]:
     ready = attachment.status is AttachmentStatus.READY
+    # Fetched bytes are served by channelhub through a fresh signed link; an attachment given
+    # by URL (an outgoing one) keeps its URL; until the bytes are fetched the url is null.
+    if ready and attachment.provider_ref:
+        url = media_url(attachment.id) if media_url is not None else None
+    else:
+        url = attachment.url if ready else None
     document: dict[str, Any] = {
         "id": attachment.id,
         "file_type": attachment.file_type,
-        "url": attachment.url if ready else None,
+        "url": url,
         "mime_type": attachment.mime_type,
         "file_name": attachment.file_name,
         "size": attachment.size,
@@ -94,7 +102,7 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
     return document
 
 
-def message_json(message: Message) -> dict[str, Any]:
+def message_json(message: Message, media_url: MediaUrl | None = None) -> dict[str, Any]:
     return {
         "id": message.id,
         "conversation_id": message.conversation_id,
@@ -104,7 +112,7 @@ def message_json(message: Message) -> dict[str, Any]:
         "status": message.status.value,
         "source_id": message.source_id,
         "external_error": message.external_error,
-        "attachments": [attachment_json(a) for a in message.attachments],
+        "attachments": [attachment_json(a, media_url) for a in message.attachments],
         "content_attributes": dict(message.content_attributes),
         "created_at": timestamp(message.created_at),
     }

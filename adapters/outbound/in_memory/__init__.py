@@ -1,5 +1,6 @@
 """In-memory adapters: the same contracts as the SQL ones, for tests and for trying things out."""
 
+from adapters.outbound.in_memory.media import InMemoryMediaStore
 from adapters.outbound.in_memory.messages import (
     InMemoryMessageRepository,
     InMemoryRawEventRepository,
@@ -18,6 +19,7 @@ __all__ = [
     "InMemoryContactRepository",
     "InMemoryConversationRepository",
     "InMemoryInboxRepository",
+    "InMemoryMediaStore",
     "InMemoryMessageRepository",
     "InMemoryRawEventRepository",
     "InMemoryStore",

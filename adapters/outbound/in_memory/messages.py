@@ -86,6 +86,13 @@ class InMemoryMessageRepository:
         self._claims[message_id] = lease_until
         return True
 
+    def pending_media(self, limit: int) -> builtins.list[str]:
+        pending = sorted(
+            (m for m in self._messages.values() if m.media_pending),
+            key=lambda m: (m.created_at, m.id),
+        )
+        return [m.id for m in pending[:limit]]
+
     def release_claim(self, message_id: str) -> None:
         self._claims.pop(message_id, None)
 

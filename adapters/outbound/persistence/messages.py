@@ -19,6 +19,13 @@ _PENDING_OUTGOING = (messages.c.message_type == MessageType.OUTGOING.value) & (
 )
 
 
+# The hot-path statement of every webhook, built once (see contacts.py).
+_BY_SOURCE_ID = sa.select(messages).where(
+    (messages.c.inbox_id == sa.bindparam("inbox_id"))
+    & (messages.c.source_id == sa.bindparam("source_id"))
+)
+
+
 def _unclaimed(now: datetime) -> sa.ColumnElement[bool]:
     return messages.c.claimed_until.is_(None) | (messages.c.claimed_until < now)
 
@@ -58,11 +65,10 @@ class SqlAlchemyMessageRepository:
         return self._first(sa.select(messages).where(messages.c.id == message_id).with_for_update())
 
     def by_source_id(self, inbox_id: str, source_id: str) -> Message | None:
-        return self._first(
-            sa.select(messages).where(
-                (messages.c.inbox_id == inbox_id) & (messages.c.source_id == source_id)
-            )
-        )
+        row = self._connection.execute(
+            _BY_SOURCE_ID, {"inbox_id": inbox_id, "source_id": source_id}
+        ).first()
+        return None if row is None else _message(row)
 
     def list(self, conversation_id: str, *, cursor: str | None, limit: int) -> Page[Message]:
         statement = paginate(
@@ -92,6 +98,15 @@ class SqlAlchemyMessageRepository:
             )
         )
         return result.rowcount == 1
+
+    def pending_media(self, limit: int) -> builtins.list[str]:
+        rows = self._connection.execute(
+            sa.select(messages.c.id)
+            .where(messages.c.media_pending)
+            .order_by(messages.c.created_at, messages.c.id)
+            .limit(limit)
+        )
+        return [row.id for row in rows]
 
     def release_claim(self, message_id: str) -> None:
         self._connection.execute(
@@ -124,6 +139,7 @@ def _mutable_values(message: Message) -> dict[str, Any]:
         "content_attributes": message.content_attributes,
         "delivery_attempts": message.delivery_attempts,
         "next_attempt_at": message.next_attempt_at,
+        "media_pending": message.media_pending,
     }
 
 
@@ -138,6 +154,8 @@ def _attachment_json(attachment: Attachment) -> dict[str, Any]:
         "status": attachment.status.value,
         "provider_ref": attachment.provider_ref,
         "extra": attachment.extra,
+        "fetch_attempts": attachment.fetch_attempts,
+        "error": attachment.error,
     }
 
 
@@ -152,6 +170,8 @@ def _attachment(data: dict[str, Any]) -> Attachment:
         status=AttachmentStatus(data.get("status", AttachmentStatus.PENDING.value)),
         provider_ref=data.get("provider_ref"),
         extra=data.get("extra") or {},
+        fetch_attempts=data.get("fetch_attempts", 0),
+        error=data.get("error"),
     )
 
 

@@ -46,6 +46,7 @@ metadata = sa.MetaData(
 
 ID = sa.String(64)
 NOT_RESOLVED = sa.text("status <> 'resolved'")
+MEDIA_PENDING = sa.text("media_pending")
 PENDING_OUTGOING = sa.text("status = 'pending' AND message_type = 'outgoing'")
 
 
@@ -145,6 +146,8 @@ messages = sa.Table(
     sa.Column("delivery_attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", UtcDateTime),
     sa.Column("claimed_until", UtcDateTime),
+    # True while an attachment's bytes wait to be fetched: what a restart queues again.
+    sa.Column("media_pending", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("inbox_id", "source_id"),
     sa.Index("ix_messages_conversation_created", "conversation_id", "created_at", "id"),
@@ -154,6 +157,12 @@ messages = sa.Table(
         "next_attempt_at",
         sqlite_where=PENDING_OUTGOING,
         postgresql_where=PENDING_OUTGOING,
+    ),
+    sa.Index(
+        "ix_messages_media_pending",
+        "created_at",
+        sqlite_where=MEDIA_PENDING,
+        postgresql_where=MEDIA_PENDING,
     ),
 )
 
@@ -173,4 +182,24 @@ raw_events = sa.Table(
     sa.Column("extra", sa.JSON, nullable=False),
 )
 
-ALL_TABLES = (accounts, inboxes, contacts, contact_inboxes, conversations, messages, raw_events)
+# Fetched attachment bytes, by attachment id (attachments live in messages.attachments).
+media_blobs = sa.Table(
+    "media_blobs",
+    metadata,
+    sa.Column("attachment_id", ID, primary_key=True),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("mime_type", sa.String(255)),
+    sa.Column("file_name", sa.Text),
+    sa.Column("stored_at", UtcDateTime, nullable=False),
+)
+
+ALL_TABLES = (
+    accounts,
+    inboxes,
+    contacts,
+    contact_inboxes,
+    conversations,
+    messages,
+    raw_events,
+    media_blobs,
+)

@@ -1,4 +1,4 @@
-"""The initial schema: accounts, inboxes, contacts, conversations, messages, raw events.
+"""The initial schema: accounts, inboxes, contacts, conversations, messages, raw events, media.
 
 Revision ID: 0001
 Revises:
@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 ID = sa.String(64)
 TIME = sa.DateTime(timezone=True)
 NOT_RESOLVED = sa.text("status <> 'resolved'")
+MEDIA_PENDING = sa.text("media_pending")
 PENDING_OUTGOING = sa.text("status = 'pending' AND message_type = 'outgoing'")
 
 
@@ -137,6 +138,7 @@ def upgrade() -> None:
         sa.Column("delivery_attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("next_attempt_at", TIME),
         sa.Column("claimed_until", TIME),
+        sa.Column("media_pending", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("created_at", TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_messages"),
         _fk("account_id", "accounts.id", "messages"),
@@ -153,6 +155,13 @@ def upgrade() -> None:
         ["next_attempt_at"],
         sqlite_where=PENDING_OUTGOING,
         postgresql_where=PENDING_OUTGOING,
+    )
+    op.create_index(
+        "ix_messages_media_pending",
+        "messages",
+        ["created_at"],
+        sqlite_where=MEDIA_PENDING,
+        postgresql_where=MEDIA_PENDING,
     )
     op.create_table(
         "raw_events",
@@ -172,10 +181,20 @@ def upgrade() -> None:
     )
     op.create_index("ix_raw_events_inbox_id", "raw_events", ["inbox_id"])
     op.create_index("ix_raw_events_received_at", "raw_events", ["received_at"])
+    op.create_table(
+        "media_blobs",
+        sa.Column("attachment_id", ID, nullable=False),
+        sa.Column("content", sa.LargeBinary, nullable=False),
+        sa.Column("mime_type", sa.String(255)),
+        sa.Column("file_name", sa.Text),
+        sa.Column("stored_at", TIME, nullable=False),
+        sa.PrimaryKeyConstraint("attachment_id", name="pk_media_blobs"),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "media_blobs",
         "raw_events",
         "messages",
         "conversations",
