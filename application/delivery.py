@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from application.ports import DeliveryQueue, EventPublisher, UnitOfWorkFactory
 from domain.accounts import Inbox
-from domain.errors import ChannelRejected, ChannelUnavailable
+from domain.errors import ChannelCredentialsInvalid, ChannelRejected, ChannelUnavailable
 from domain.events import MessageStatusChanged
 from domain.messages import Message, MessageStatus
 from domain.ports.clock import Clock
@@ -115,6 +115,9 @@ class DeliverMessage:
         try:
             sender = self.senders(job.inbox.channel.type)
             receipt = await sender.send(job.outbound, job.inbox.channel)
+        except ChannelCredentialsInvalid as exc:
+            await asyncio.to_thread(self._credentials_refused, job.inbox.id, str(exc))
+            return await asyncio.to_thread(self._record, job, None, str(exc), None)
         except ChannelRejected as exc:
             return await asyncio.to_thread(self._record, job, None, str(exc), None)
         except ChannelUnavailable as exc:
@@ -150,6 +153,16 @@ class DeliverMessage:
                 reply_to = quoted.source_id if quoted else None
             uow.commit()
         return _Job(message, inbox, outbound_from(message, contact_inbox.source_id, reply_to))
+
+    def _credentials_refused(self, inbox_id: str, error: str) -> None:
+        """Shown on the inbox until someone gives it new credentials (PATCH clears it)."""
+        with self.uow_factory() as uow:
+            inbox = uow.inboxes.by_id(inbox_id)
+            if inbox is not None:
+                inbox.credentials_error = error
+                uow.inboxes.update(inbox)
+                uow.commit()
+        log.warning("inbox %s: the provider refused its credentials (%s)", inbox_id, error)
 
     def _record(
         self,

@@ -134,6 +134,7 @@ class ManageInboxes:
                     )
                 plugin = self.registry.get(inbox.channel.type)
                 inbox.channel, generated = plugin.build_channel(channel_body, inbox.channel)
+                inbox.credentials_error = None  # new credentials: worth trying again
             if name is not None:
                 inbox.name = name
             uow.inboxes.update(inbox)

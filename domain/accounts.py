@@ -25,6 +25,8 @@ class Inbox:
     channel: Channel
     created_at: datetime
     inbox_key: str = field(default_factory=new_key)
+    # Why the provider refused this inbox's credentials; None while they work.
+    credentials_error: str | None = None
 
     @classmethod
     def create(cls, account_id: str, name: str, channel: Channel, now: datetime) -> Inbox:

@@ -135,9 +135,7 @@ class RoutedParser(ScriptedParser):
     """Like ScriptedParser, but every item names the number it is for (`to`), as Meta's do."""
 
     def parse(self, request: InboundRequest, channel: Channel) -> list[InboundEvent]:
-        return [
-            _event(item) for item in request.json() if item.get("to") == channel.get("number")
-        ]
+        return [_event(item) for item in request.json() if item.get("to") == channel.get("number")]
 
     def handshake(self, request: InboundRequest, channel: Channel) -> HttpReply | None:
         if request.query.get("token") != channel.get("token"):
@@ -153,6 +151,11 @@ def routed_plugin() -> ChannelPlugin:
             return []
 
     return ChannelPlugin(
-        "routed", RoutedConfig, RoutedParser(), lambda _http: RecordingSender(),
-        ChannelCapabilities(), route_field="number", route_keys=numbers,
+        "routed",
+        RoutedConfig,
+        RoutedParser(),
+        lambda _http: RecordingSender(),
+        ChannelCapabilities(),
+        route_field="number",
+        route_keys=numbers,
     )

@@ -46,8 +46,9 @@ def attachments_of(world, message_id):
 
 
 def fetch(world, fetcher, store, message_id, policy=None):
-    use_case = FetchAttachments(world.uow_factory, lambda slug: fetcher, store, world.clock,
-                                policy or RetryPolicy())
+    use_case = FetchAttachments(
+        world.uow_factory, lambda slug: fetcher, store, world.clock, policy or RetryPolicy()
+    )
     return asyncio.run(use_case(message_id))
 
 
@@ -57,12 +58,19 @@ IMAGE = InboundAttachment("image", provider_ref="media-1", mime_type="image/jpeg
 def test_fetched_bytes_are_stored_and_the_attachment_is_ready(world):
     [message_id] = store_incoming(world, IMAGE)
     store = InMemoryMediaStore()
-    outcome = fetch(world, ScriptedFetcher(FetchedMedia(b"\xff\xd8jpeg", "image/jpeg", "a.jpg")),
-                    store, message_id)
+    outcome = fetch(
+        world,
+        ScriptedFetcher(FetchedMedia(b"\xff\xd8jpeg", "image/jpeg", "a.jpg")),
+        store,
+        message_id,
+    )
     assert outcome.status == "fetched"
     [attachment] = attachments_of(world, message_id)
     assert (attachment.status, attachment.size, attachment.file_name) == (
-        AttachmentStatus.READY, 6, "a.jpg")
+        AttachmentStatus.READY,
+        6,
+        "a.jpg",
+    )
     assert store.get(attachment.id).content == b"\xff\xd8jpeg"
     with world.uow_factory() as uow:
         assert uow.messages.pending_media(10) == []
@@ -83,16 +91,26 @@ def test_an_unavailable_provider_is_retried_then_the_failure_is_recorded(world):
     fetch(world, fetcher, InMemoryMediaStore(), message_id, policy)
     [attachment] = attachments_of(world, message_id)
     assert (attachment.status, attachment.fetch_attempts, attachment.error) == (
-        AttachmentStatus.FAILED, 3, "URL expired")
+        AttachmentStatus.FAILED,
+        3,
+        "URL expired",
+    )
     assert fetcher.asked == ["media-1"] * 3
 
 
 def test_a_refused_fetch_fails_at_once_with_the_reason(world):
     [message_id] = store_incoming(world, IMAGE)
-    fetch(world, ScriptedFetcher(ChannelRejected("media deleted", "131052")),
-          InMemoryMediaStore(), message_id)
+    fetch(
+        world,
+        ScriptedFetcher(ChannelRejected("media deleted", "131052")),
+        InMemoryMediaStore(),
+        message_id,
+    )
     [attachment] = attachments_of(world, message_id)
-    assert (attachment.status, attachment.error) == (AttachmentStatus.FAILED, "131052: media deleted")
+    assert (attachment.status, attachment.error) == (
+        AttachmentStatus.FAILED,
+        "131052: media deleted",
+    )
 
 
 def test_receiving_queues_the_media_after_commit_and_a_restart_queues_it_again(world):
@@ -100,10 +118,12 @@ def test_receiving_queues_the_media_after_commit_and_a_restart_queues_it_again(w
     parser = world.registry.get("scripted").parser
     original = parser.parse
     parser.parse = lambda request, channel: [  # type: ignore[method-assign]
-        IncomingMessage("m1", Sender("c1"), None, attachments=(IMAGE,))]
+        IncomingMessage("m1", Sender("c1"), None, attachments=(IMAGE,))
+    ]
     try:
-        ReceiveWebhook(world.uow_factory, world.registry, world.clock, world.publisher,
-                       media_queue=queue)("scripted", world.inbox.inbox_key, webhook())
+        ReceiveWebhook(
+            world.uow_factory, world.registry, world.clock, world.publisher, media_queue=queue
+        )("scripted", world.inbox.inbox_key, webhook())
     finally:
         parser.parse = original  # type: ignore[method-assign]
     [(message_id, _)] = queue.items

@@ -21,29 +21,37 @@ def routed(world):
     manage = ManageInboxes(world.uow_factory, registry, world.clock)
 
     def inbox(number, token="good"):
-        return manage.create(world.account_id, {"name": number, "channel": {
-            "type": "routed", "number": number, "token": token}}).inbox
+        return manage.create(
+            world.account_id,
+            {"name": number, "channel": {"type": "routed", "number": number, "token": token}},
+        ).inbox
 
     lookup = InboxLookup(world.uow_factory, world.clock, ttl_seconds=0)
-    receive = ReceiveWebhook(world.uow_factory, registry, world.clock,
-                             CollectingEventPublisher(), lookup)
+    receive = ReceiveWebhook(
+        world.uow_factory, registry, world.clock, CollectingEventPublisher(), lookup
+    )
     queries = Queries(world.uow_factory, registry, world.clock)
     return inbox, receive, AnswerHandshake(lookup, registry), queries, world
 
 
 def texts(queries, account_id, inbox):
     views = queries.conversations(account_id, inbox_id=inbox.id).items
-    return sorted(m.content for v in views
-                  for m in queries.messages(account_id, v.conversation.id).items)
+    return sorted(
+        m.content for v in views for m in queries.messages(account_id, v.conversation.id).items
+    )
 
 
 def test_a_payload_for_two_numbers_reaches_both_inboxes(routed):
     inbox, receive, _, queries, world = routed
     a, b = inbox("111"), inbox("222")
-    receive("routed", a.inbox_key, webhook(
-        {"kind": "text", "id": "m1", "to": "111", "text": "for a"},
-        {"kind": "text", "id": "m2", "to": "222", "text": "for b"},
-    ))
+    receive(
+        "routed",
+        a.inbox_key,
+        webhook(
+            {"kind": "text", "id": "m1", "to": "111", "text": "for a"},
+            {"kind": "text", "id": "m2", "to": "222", "text": "for b"},
+        ),
+    )
     assert texts(queries, world.account_id, a) == ["for a"]
     assert texts(queries, world.account_id, b) == ["for b"]
 
@@ -51,8 +59,9 @@ def test_a_payload_for_two_numbers_reaches_both_inboxes(routed):
 def test_a_payload_for_another_number_goes_to_that_inbox(routed):
     inbox, receive, _, queries, world = routed
     a, b = inbox("111"), inbox("222")
-    receive("routed", a.inbox_key, webhook({"kind": "text", "id": "m1", "to": "222",
-                                            "text": "for b"}))
+    receive(
+        "routed", a.inbox_key, webhook({"kind": "text", "id": "m1", "to": "222", "text": "for b"})
+    )
     assert texts(queries, world.account_id, a) == []
     assert texts(queries, world.account_id, b) == ["for b"]
 
@@ -60,8 +69,11 @@ def test_a_payload_for_another_number_goes_to_that_inbox(routed):
 def test_an_inbox_whose_secret_does_not_verify_is_not_a_target(routed):
     inbox, receive, _, queries, world = routed
     a, b = inbox("111"), inbox("222", token="other-app")
-    receive("routed", a.inbox_key, webhook({"kind": "text", "id": "m1", "to": "222",
-                                            "text": "forged for b"}))
+    receive(
+        "routed",
+        a.inbox_key,
+        webhook({"kind": "text", "id": "m1", "to": "222", "text": "forged for b"}),
+    )
     assert texts(queries, world.account_id, b) == []
 
 
@@ -73,8 +85,11 @@ def test_the_provider_level_url_routes_by_payload_alone(routed):
     with pytest.raises(NotFound):
         receive("routed", None, webhook({"kind": "text", "id": "m2", "to": "999", "text": "x"}))
     with pytest.raises(WebhookRejected):
-        receive("routed", None, webhook({"kind": "text", "id": "m3", "to": "111", "text": "x"},
-                                        token="forged"))
+        receive(
+            "routed",
+            None,
+            webhook({"kind": "text", "id": "m3", "to": "111", "text": "x"}, token="forged"),
+        )
     assert texts(queries, world.account_id, a) == ["hi"]
 
 
@@ -92,8 +107,13 @@ def test_the_provider_level_handshake_is_answered_by_a_matching_inbox(routed):
     inbox("222", token="t2")
 
     def ask(token):
-        return handshake("routed", None, InboundRequest.build(
-            "GET", "http://x/", {}, query={"token": token, "challenge": "c-42"}))
+        return handshake(
+            "routed",
+            None,
+            InboundRequest.build(
+                "GET", "http://x/", {}, query={"token": token, "challenge": "c-42"}
+            ),
+        )
 
     assert ask("t2").body == b"c-42"
     with pytest.raises(WebhookRejected):

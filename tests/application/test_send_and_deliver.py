@@ -272,3 +272,22 @@ def test_retry_policy_doubles_up_to_the_cap_with_jitter():
     assert top == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300]
     assert low == [0.5, 1, 2]
     assert policy.delay(1, retry_after=30) == 30
+
+
+def test_refused_credentials_fail_the_message_and_flag_the_inbox_until_a_patch(world):
+    from application.management import ManageInboxes
+    from domain.errors import ChannelCredentialsInvalid
+
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.script = [ChannelCredentialsInvalid("access token expired", "190")]
+    assert deliver(world, message.id).status == "failed"
+    assert stored(world, message.id).external_error == "190: access token expired"
+    inbox = world.queries.inbox(world.account_id, world.inbox.id)
+    assert inbox.credentials_error == "190: access token expired"
+
+    manage = ManageInboxes(world.uow_factory, world.registry, world.clock)
+    manage.update(world.account_id, world.inbox.id, {"name": "Renamed"})
+    assert world.queries.inbox(world.account_id, world.inbox.id).credentials_error is not None
+    manage.update(world.account_id, world.inbox.id, {"channel": {"token": "fresh"}})
+    assert world.queries.inbox(world.account_id, world.inbox.id).credentials_error is None

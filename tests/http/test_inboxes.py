@@ -21,7 +21,16 @@ def test_creating_an_api_inbox_shows_the_generated_secret_once(alice: ApiSession
 
     assert answer.status_code == 201
     inbox = answer.get_json()
-    assert set(inbox) == {"id", "name", "channel", "webhook_url", "created_at"}
+    assert set(inbox) == {
+        "id",
+        "name",
+        "channel",
+        "webhook_url",
+        "needs_new_credentials",
+        "credentials_error",
+        "created_at",
+    }
+    assert (inbox["needs_new_credentials"], inbox["credentials_error"]) == (False, None)
     assert inbox["name"] == "Backend"
     assert inbox["created_at"] == "2026-01-05T09:00:00.000Z"
     secret = inbox["channel"]["hmac_secret"]

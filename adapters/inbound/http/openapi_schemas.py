@@ -72,6 +72,11 @@ SCHEMAS: dict[str, Schema] = {
                 "format": "uri",
                 "description": "{public_url}/webhooks/{channel_type}/{inbox_key}",
             },
+            "needs_new_credentials": {
+                "type": "boolean",
+                "description": "The provider refused the credentials; PATCH new ones to clear it",
+            },
+            "credentials_error": {"type": ["string", "null"]},
             "created_at": TIME,
         },
     },

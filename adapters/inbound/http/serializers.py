@@ -48,6 +48,9 @@ def inbox_json(
         "name": inbox.name,
         "channel": channel,
         "webhook_url": webhook_url(public_url, inbox),
+        # True after the provider refused the credentials; a PATCH with new ones clears it.
+        "needs_new_credentials": inbox.credentials_error is not None,
+        "credentials_error": inbox.credentials_error,
         "created_at": timestamp(inbox.created_at),
     }
 

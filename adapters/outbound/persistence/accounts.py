@@ -12,7 +12,6 @@ from adapters.outbound.persistence.tables import accounts, inboxes
 from domain.accounts import Account, Inbox
 from domain.channels import Channel
 
-
 # Webhooks look their inbox up by key (InboxLookup remembers it only briefly); built once.
 _INBOX_BY_KEY = sa.select(inboxes).where(inboxes.c.inbox_key == sa.bindparam("inbox_key"))
 
@@ -99,6 +98,7 @@ class SqlAlchemyInboxRepository:
             "channel_type": inbox.channel.type,
             "config": inbox.channel.public_config(),
             "secrets": self._box.encrypt(inbox.channel.secrets()),
+            "credentials_error": inbox.credentials_error,
         }
 
     def _one(self, condition: sa.ColumnElement[bool]) -> Inbox | None:
@@ -119,4 +119,5 @@ class SqlAlchemyInboxRepository:
             channel=channel,
             created_at=row.created_at,
             inbox_key=row.inbox_key,
+            credentials_error=row.credentials_error,
         )

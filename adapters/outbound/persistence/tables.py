@@ -75,6 +75,8 @@ inboxes = sa.Table(
     # The secret fields as one encrypted JSON document (SecretBox).
     sa.Column("secrets", sa.Text, nullable=False),
     sa.Column("inbox_key", sa.String(128), nullable=False, unique=True),
+    # Set when the provider refused the credentials (e.g. an expired token); cleared by a PATCH.
+    sa.Column("credentials_error", sa.Text),
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
