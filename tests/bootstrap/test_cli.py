@@ -144,3 +144,17 @@ def test_events_purge_drops_what_is_past_the_retention(env):
     result = CliRunner().invoke(main, ["events", "purge"])
     assert result.exit_code == 0, result.output
     assert "deleted 1 raw events" in result.output
+
+
+def test_api_tokens_are_stored_only_as_hashes(env):
+    from adapters.outbound.persistence import upgrade_database
+
+    upgrade_database(env)
+    container = build_container(Settings())
+    created = container.create_account()({"name": "Acme"})
+    with container.engine().connect() as connection:
+        stored = connection.execute(sa.text("SELECT * FROM accounts")).mappings().one()
+    assert container.authenticate()(created.api_token).account_id == created.account.id
+    container.shutdown_resources()
+    assert created.api_token not in json.dumps({k: str(v) for k, v in stored.items()})
+    assert stored["token_hash"] == hashlib.sha256(created.api_token.encode()).hexdigest()
