@@ -241,7 +241,8 @@ def test_an_incoming_attachment_is_fetched_and_served_through_a_signed_link(serv
         client, base, inbox = setup_inbox(server, "http://127.0.0.1:9")
         payload = incoming("m-photo", "a cat")
         payload["message"]["attachments"] = [
-            {"url": f"{host.base_url}/files/cat.png", "file_type": "image"}]
+            {"url": f"{host.base_url}/files/cat.png", "file_type": "image"}
+        ]
         assert post_webhook(inbox["webhook_url"], payload).status_code == 200
         [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
         path = f"{base}/conversations/{conversation['id']}/messages"
@@ -252,7 +253,10 @@ def test_an_incoming_attachment_is_fetched_and_served_through_a_signed_link(serv
         wait_for(lambda: attachment()["status"] == "ready", "the image to be fetched")
         ready = attachment()
         assert (ready["mime_type"], ready["size"], ready["file_name"]) == (
-            "image/png", len(image), "cat.png")
+            "image/png",
+            len(image),
+            "cat.png",
+        )
         answer = requests.get(ready["url"], timeout=10)  # no token: the link is the credential
         assert answer.status_code == 200
         assert answer.content == image
