@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from adapters.outbound.channels.api import plugin as api
+from adapters.outbound.channels.whatsapp_360dialog import plugin as whatsapp_360dialog
+from adapters.outbound.channels.whatsapp_cloud import plugin as whatsapp_cloud
 from application.channels import ChannelPlugin
 
 PLUGINS: list[ChannelPlugin] = [
     api,
+    whatsapp_cloud,
+    whatsapp_360dialog,
 ]
