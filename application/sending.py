@@ -36,6 +36,10 @@ def check_capabilities(message: OutgoingMessageInput, caps: ChannelCapabilities)
         raise CapabilityMissing("content_attributes.buttons", "this channel cannot send buttons")
     if message.in_reply_to and not caps.reply_to:
         raise CapabilityMissing("content_attributes.in_reply_to", "this channel cannot quote")
+    if caps.max_attachments is not None and len(message.attachments) > caps.max_attachments:
+        raise CapabilityMissing(
+            "attachments", f"this channel carries at most {caps.max_attachments} per message"
+        )
     limit = caps.max_text_length
     if limit is not None and message.content and len(message.content) > limit:
         raise CapabilityMissing("content", f"this channel carries at most {limit} characters")

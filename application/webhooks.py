@@ -91,7 +91,7 @@ class ReceiveWebhook:
             inbox_id=inbox.id,
             channel_type=slug,
             received_at=now,
-            headers={k: v for k, v in request.headers.items() if k not in UNKEPT_HEADERS},
+            headers=_kept_headers(request, inbox),
             body=request.body,
             url=request.url,
             query=dict(request.query),
@@ -213,3 +213,14 @@ class PurgeRawEvents:
             uow.commit()
         log.info("purged %d raw events", count)
         return count
+
+
+def _kept_headers(request: InboundRequest, inbox: Inbox) -> dict[str, str]:
+    """The headers worth keeping: never credentials, by name or by value (a provider may send a
+    secret in a header of the user's choosing)."""
+    secrets = {str(v) for v in inbox.channel.secrets().values() if v}
+    return {
+        name: value
+        for name, value in request.headers.items()
+        if name not in UNKEPT_HEADERS and not any(secret in value for secret in secrets)
+    }

@@ -138,4 +138,5 @@ class ChannelCapabilities:
     buttons: bool = False
     reply_to: bool = False
     max_text_length: int | None = None
+    max_attachments: int | None = None
     window: MessagingWindow = MessagingWindow()

@@ -280,3 +280,40 @@ def test_the_inbox_lookup_remembers_briefly_and_forgets_on_change(world):
     # Changed through this process: applies at once.
     manage.update(world.account_id, world.inbox.id, {"channel": {"token": "rotated"}})
     assert lookup("scripted", key).channel.get("token") == "rotated"
+
+
+def test_headers_whose_value_is_a_secret_are_dropped_from_raw_events(uow_factory):
+    from dataclasses import dataclass
+
+    from application.channels import ChannelPlugin, ChannelRegistry
+    from application.management import CreateAccount, ManageInboxes
+    from application.ports import CollectingEventPublisher
+    from domain.channels import ChannelCapabilities, secret
+    from tests.application.fakes import RecordingSender, ScriptedParser
+    from tests.support.clock import FixedClock
+
+    @dataclass(frozen=True)
+    class SecretConfig:
+        token: str = secret()
+
+    plugin = ChannelPlugin(
+        "scripted",
+        SecretConfig,
+        ScriptedParser(),
+        lambda _http: RecordingSender(),
+        ChannelCapabilities(),
+    )
+    registry, clock = ChannelRegistry([plugin]), FixedClock()
+    account = CreateAccount(uow_factory, clock)({"name": "A"}).account
+    inbox = (
+        ManageInboxes(uow_factory, registry, clock)
+        .create(account.id, {"name": "S", "channel": {"type": "scripted", "token": "good"}})
+        .inbox
+    )
+    ReceiveWebhook(uow_factory, registry, clock, CollectingEventPublisher())(
+        "scripted", inbox.inbox_key, webhook({"kind": "text", "id": "m1", "text": "hi"})
+    )
+    with uow_factory() as uow:
+        [raw] = uow.raw_events.list()
+    assert "x-token" not in raw.headers
+    assert "good" not in repr(raw.headers)

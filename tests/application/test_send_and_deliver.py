@@ -291,3 +291,15 @@ def test_refused_credentials_fail_the_message_and_flag_the_inbox_until_a_patch(w
     assert world.queries.inbox(world.account_id, world.inbox.id).credentials_error is not None
     manage.update(world.account_id, world.inbox.id, {"channel": {"token": "fresh"}})
     assert world.queries.inbox(world.account_id, world.inbox.id).credentials_error is None
+
+
+def test_more_attachments_than_the_channel_carries_are_refused(world):
+    from dataclasses import replace
+
+    conversation = incoming(world)
+    plugin = world.registry.get("scripted")
+    object.__setattr__(plugin, "capabilities", replace(plugin.capabilities, max_attachments=1))
+    two = {"attachments": [{"url": "https://x/a.jpg", "file_type": "image"}] * 2}
+    with pytest.raises(CapabilityMissing) as caught:
+        send(world, conversation.id, two)
+    assert caught.value.part == "attachments"
