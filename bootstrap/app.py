@@ -37,6 +37,7 @@ def create_app(
         ready=lambda: database_ready(engine),
         sign_media=container.media_links().sign,
         serve_media=container.serve_media(),
+        mark_conversation_read=container.mark_conversation_read(),
     )
     url = settings.public_url or public_url or "http://127.0.0.1:8000"
     app = create_http_app(handlers, public_url=url.rstrip("/"))

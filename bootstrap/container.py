@@ -34,6 +34,7 @@ from application.management import (
 from application.media import FetchAttachments, MediaLinks, RecoverPendingMedia, ServeMedia
 from application.ports import NoEventPublisher, UnitOfWorkFactory
 from application.queries import Queries
+from application.receipts import MarkConversationRead, SendReadReceipt
 from application.sending import SendMessage, StartConversation
 from application.webhooks import (
     AnswerHandshake,
@@ -63,14 +64,7 @@ def _delivery_handler_factory(
     """Senders are made per worker session: the session belongs to the worker's event loop."""
 
     def make_handler(session: Any) -> Callable[[str], Awaitable[DeliveryOutcome]]:
-        senders: dict[str, ChannelSender] = {}
-
-        def sender_for(slug: str) -> ChannelSender:
-            if slug not in senders:
-                senders[slug] = registry.get(slug).create_sender(session)
-            return senders[slug]
-
-        return DeliverMessage(uow_factory, sender_for, clock, policy, publisher)
+        return DeliverMessage(uow_factory, _senders(registry, session), clock, policy, publisher)
 
     return make_handler
 
@@ -100,6 +94,30 @@ def _media_handler_factory(
         return FetchAttachments(uow_factory, fetcher_for, store, clock, policy)
 
     return make_handler
+
+
+def _receipts_handler_factory(
+    registry: ChannelRegistry,
+    uow_factory: UnitOfWorkFactory,
+    clock: SystemClock,
+    policy: RetryPolicy,
+) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
+    def make_handler(session: Any) -> Callable[[str], Awaitable[DeliveryOutcome]]:
+        return SendReadReceipt(uow_factory, _senders(registry, session), clock, policy)
+
+    return make_handler
+
+
+def _senders(registry: ChannelRegistry, session: Any) -> Callable[[str], ChannelSender]:
+    """One sender per channel type for a worker's session, made when first needed."""
+    senders: dict[str, ChannelSender] = {}
+
+    def sender_for(slug: str) -> ChannelSender:
+        if slug not in senders:
+            senders[slug] = registry.get(slug).create_sender(session)
+        return senders[slug]
+
+    return sender_for
 
 
 def _unsupported_queue(url: str) -> None:
@@ -157,6 +175,14 @@ class Container(containers.DeclarativeContainer):
         concurrency=settings.provided.delivery_concurrency,
     )
     recover_media = providers.Factory(RecoverPendingMedia, uow_factory, media_queue)
+    receipts_queue = providers.Singleton(
+        InProcessDeliveryQueue,
+        providers.Callable(_receipts_handler_factory, registry, uow_factory, clock, retry_policy),
+        concurrency=settings.provided.delivery_concurrency,
+    )
+    mark_conversation_read = providers.Factory(
+        MarkConversationRead, uow_factory, registry, receipts_queue
+    )
 
     authenticate = providers.Factory(Authenticate, uow_factory, credentials.provided.admin_token)
     create_account = providers.Factory(CreateAccount, uow_factory, clock)

@@ -139,4 +139,5 @@ class ChannelCapabilities:
     reply_to: bool = False
     max_text_length: int | None = None
     max_attachments: int | None = None
+    read_receipts: bool = False
     window: MessagingWindow = MessagingWindow()

@@ -124,6 +124,10 @@ class MessageRepository(Protocol):
 
     def by_source_id(self, inbox_id: str, source_id: str) -> Message | None: ...
 
+    def latest_incoming(self, conversation_id: str) -> Message | None:
+        """The conversation's newest incoming message (by `created_at`, then id)."""
+        ...
+
     def list(self, conversation_id: str, *, cursor: str | None, limit: int) -> Page[Message]:
         """Oldest first (`created_at`, then id)."""
         ...

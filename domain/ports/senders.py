@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from domain.channels import Channel, ChannelCapabilities
 
@@ -60,4 +60,13 @@ class ChannelSender(Protocol):
         Raises `ChannelRejected` for a permanent refusal and `ChannelUnavailable` (with
         `retry_after` when the provider says) for anything worth trying again.
         """
+        ...
+
+
+@runtime_checkable
+class ReadReceiptSender(Protocol):
+    """A sender that can tell the contact their message was read (`capabilities.read_receipts`)."""
+
+    async def mark_read(self, source_id: str, channel: Channel) -> None:
+        """Raises like `send`: `ChannelRejected` or `ChannelUnavailable`."""
         ...

@@ -215,3 +215,22 @@ def test_the_provider_level_url_routes_by_phone_number_id(whatsapp):
     assert post(request).status_code == 200
     conversation = conversation_of(client, base, "4915100000009")
     assert messages(client, base, conversation["id"])[0]["content"] == "routed"
+
+
+def test_a_read_receipt_for_the_newest_incoming_message(whatsapp):
+    simulator, _, client, base, inbox, channel = whatsapp
+    for source_id in ("wamid.R1", "wamid.R2"):
+        post(
+            simulator.incoming_message(
+                channel,
+                source_id=source_id,
+                sender_id=simulator.recipient_id,
+                text=source_id,
+                url=inbox["webhook_url"],
+                timestamp=int(time.time()),
+            )
+        )
+    conversation = conversation_of(client, base, simulator.recipient_id)
+    queued = client.call("POST", f"{base}/conversations/{conversation['id']}/read", 202)
+    assert queued["message_id"] == messages(client, base, conversation["id"])[-1]["id"]
+    wait_for(lambda: simulator.read_marks == ["wamid.R2"], "the read receipt to reach Graph")

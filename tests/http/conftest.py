@@ -21,6 +21,7 @@ from application.management import (
 )
 from application.ports import CollectingEventPublisher, UnitOfWorkFactory
 from application.queries import Queries
+from application.receipts import MarkConversationRead
 from application.sending import SendMessage, StartConversation
 from application.webhooks import AnswerHandshake, ReceiveWebhook
 from tests.http.fakes import MovableClock, Readiness, RecordingQueue
@@ -71,6 +72,7 @@ def handlers(
         receive_webhook=ReceiveWebhook(uow_factory, registry, clock, publisher),
         answer_handshake=AnswerHandshake(InboxLookup(uow_factory, clock, ttl_seconds=0), registry),
         ready=readiness,
+        mark_conversation_read=MarkConversationRead(uow_factory, registry, queue),
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask.testing import FlaskClient
+
 from tests.http.fakes import MovableClock, RecordingQueue
-from tests.http.session import ApiSession, assert_problem
+from tests.http.session import ApiSession, api_message, assert_problem, post_signed
 
 MESSAGE_KEYS = {
     "id",
@@ -202,3 +204,14 @@ def test_unknown_conversations_answer_404(alice: ApiSession) -> None:
     assert_problem(alice.patch("/conversations/nope", {"status": "open"}), 404)
     assert_problem(alice.get("/conversations/nope/messages"), 404)
     assert_problem(alice.post("/conversations/nope/messages", {"content": "x"}), 404)
+
+
+def test_read_receipts_on_a_channel_without_them_answer_422(
+    client: FlaskClient, alice: ApiSession
+) -> None:
+    inbox = alice.create_api_inbox("Backend")
+    post_signed(client, inbox, api_message("m-1", "u-1", "hi"))
+    conversation = alice.get("/conversations").get_json()["data"][0]
+    answer = alice.post(f"/conversations/{conversation['id']}/read", {})
+    assert answer.status_code == 422
+    assert answer.get_json()["type"].endswith("capability-missing")

@@ -61,6 +61,17 @@ class MessageRepositoryContract(StoreContract):
         with uow_factory() as uow:
             assert uow.messages.get(scene.account.id, message.id) == message
 
+    def test_the_latest_incoming_message_of_a_conversation(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        scene = set_scene(uow_factory)
+        with uow_factory() as uow:
+            assert uow.messages.latest_incoming(scene.conversation.id) is None
+        older, newer = scene.incoming("m1", at(1)), scene.incoming("m2", at(2))
+        add_messages(uow_factory, newer, older, scene.outgoing(at(3)))
+        with uow_factory() as uow:
+            assert uow.messages.latest_incoming(scene.conversation.id) == newer
+
     def test_messages_with_media_to_fetch_are_listed_until_it_is_fetched(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

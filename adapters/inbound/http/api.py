@@ -20,7 +20,9 @@ from adapters.inbound.http.serializers import (
 )
 from application.management import CreatedAccount, ManageInboxes
 from application.queries import Queries
+from application.receipts import ReadReceiptQueued
 from domain.conversations import Conversation
+from domain.errors import NotFound
 from domain.messages import Message
 
 Json = dict[str, Any]
@@ -39,6 +41,7 @@ def create_api_blueprint(
     change_conversation_status: Callable[[str, str, object], Conversation],
     public_url: str,
     media_url: MediaUrl | None = None,
+    mark_conversation_read: Callable[[str, str], ReadReceiptQueued] | None = None,
 ) -> Blueprint:
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     api.before_request(create_authorizer(authenticate, ADMIN_ENDPOINTS))
@@ -121,6 +124,16 @@ def create_api_blueprint(
     def post_message(account_id: str, conversation_id: str) -> tuple[Json, int]:
         message = send_message(account_id, conversation_id, json_body())
         return message_json(message, media_url), 201
+
+    @api.post(
+        "/accounts/<account_id>/conversations/<conversation_id>/read",
+        endpoint="mark_conversation_read",
+    )
+    def post_read(account_id: str, conversation_id: str) -> tuple[Json, int]:
+        if mark_conversation_read is None:
+            raise NotFound("read receipts are not available here")
+        queued = mark_conversation_read(account_id, conversation_id)
+        return {"status": "queued", "message_id": queued.message_id}, 202
 
     @api.get("/accounts/<account_id>/contacts", endpoint="list_contacts")
     def get_contacts(account_id: str) -> Json:

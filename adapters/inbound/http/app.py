@@ -22,6 +22,7 @@ from adapters.inbound.http.webhooks import (
 from application.management import CreatedAccount, ManageInboxes
 from application.media import MediaLink
 from application.queries import Queries
+from application.receipts import ReadReceiptQueued
 from domain.conversations import Conversation
 from domain.errors import NotFound
 from domain.messages import Message
@@ -47,6 +48,7 @@ class HttpHandlers:
     # Attachment links; without them fetched attachments answer with a null url.
     sign_media: Callable[[str], MediaLink] | None = None
     serve_media: ServeMedia | None = None
+    mark_conversation_read: Callable[[str, str], ReadReceiptQueued] | None = None
 
 
 def create_http_app(handlers: HttpHandlers, *, public_url: str) -> Flask:
@@ -67,6 +69,7 @@ def create_http_app(handlers: HttpHandlers, *, public_url: str) -> Flask:
             change_conversation_status=handlers.change_conversation_status,
             public_url=public_url,
             media_url=media_url,
+            mark_conversation_read=handlers.mark_conversation_read,
         )
     )
     app.register_blueprint(create_media_blueprint(serve_media=handlers.serve_media or _no_media))

@@ -165,6 +165,17 @@ def paths() -> dict[str, Any]:
                 params=("account_id", "conversation_id"),
             ),
         },
+        f"{conversation}/read": {
+            "post": _op(
+                "mark_conversation_read",
+                "Send the contact a read receipt for their newest message (channels with "
+                "`read_receipts`, e.g. WhatsApp); queued, best effort",
+                "messages",
+                ("202", "Queued (message_id null: nothing to mark)", "ReadReceipt"),
+                params=("account_id", "conversation_id"),
+                errors=("Unauthorized", "Forbidden", "NotFound", "ValidationFailed"),
+            ),
+        },
         f"{ACCOUNT}/contacts": {
             "get": _op(
                 "list_contacts",

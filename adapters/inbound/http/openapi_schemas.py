@@ -264,6 +264,11 @@ SCHEMAS: dict[str, Schema] = {
             },
         },
     },
+    "ReadReceipt": {
+        "type": "object",
+        "required": ["status", "message_id"],
+        "properties": {"status": {"type": "string"}, "message_id": {"type": ["string", "null"]}},
+    },
     "Status": {
         "type": "object",
         "required": ["status"],

@@ -35,6 +35,7 @@ WHATSAPP_CAPABILITIES = ChannelCapabilities(
     max_text_length=MAX_TEXT_LENGTH,
     # One media object per Graph message: more is refused with a 422 before anything is queued.
     max_attachments=1,
+    read_receipts=True,
     window=MessagingWindow(hours=24),
 )
 # What an expired or revoked short-lived media URL answers; a fresh lookup gives a new URL.

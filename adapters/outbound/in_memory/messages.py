@@ -64,6 +64,14 @@ class InMemoryMessageRepository:
         message_id = self._sources.get((inbox_id, source_id))
         return None if message_id is None else detached(self._messages[message_id])
 
+    def latest_incoming(self, conversation_id: str) -> Message | None:
+        mine = [
+            m
+            for m in self._messages.values()
+            if m.conversation_id == conversation_id and m.message_type is MessageType.INCOMING
+        ]
+        return detached(max(mine, key=lambda m: (m.created_at, m.id), default=None))
+
     def list(self, conversation_id: str, *, cursor: str | None, limit: int) -> Page[Message]:
         page = paginate(
             (m for m in self._messages.values() if m.conversation_id == conversation_id),

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from adapters.outbound.persistence.dialects import insert_ignoring_conflict
 from adapters.outbound.persistence.keyset import page_of, paginate
+from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import messages
 from domain.messages import Attachment, AttachmentStatus, Message, MessageStatus, MessageType
 from domain.pagination import Page
@@ -19,10 +20,12 @@ _PENDING_OUTGOING = (messages.c.message_type == MessageType.OUTGOING.value) & (
 )
 
 
-# The hot-path statement of every webhook, built once (see contacts.py).
-_BY_SOURCE_ID = sa.select(messages).where(
-    (messages.c.inbox_id == sa.bindparam("inbox_id"))
-    & (messages.c.source_id == sa.bindparam("source_id"))
+# Every webhook asks this first (see prepared.py).
+_BY_SOURCE_ID = PreparedStatement(
+    sa.select(messages).where(
+        (messages.c.inbox_id == sa.bindparam("inbox_id"))
+        & (messages.c.source_id == sa.bindparam("source_id"))
+    )
 )
 
 
@@ -65,8 +68,18 @@ class SqlAlchemyMessageRepository:
         return self._first(sa.select(messages).where(messages.c.id == message_id).with_for_update())
 
     def by_source_id(self, inbox_id: str, source_id: str) -> Message | None:
+        row = _BY_SOURCE_ID.first(self._connection, {"inbox_id": inbox_id, "source_id": source_id})
+        return None if row is None else _message(row)
+
+    def latest_incoming(self, conversation_id: str) -> Message | None:
         row = self._connection.execute(
-            _BY_SOURCE_ID, {"inbox_id": inbox_id, "source_id": source_id}
+            sa.select(messages)
+            .where(
+                (messages.c.conversation_id == conversation_id)
+                & (messages.c.message_type == MessageType.INCOMING.value)
+            )
+            .order_by(messages.c.created_at.desc(), messages.c.id.desc())
+            .limit(1)
         ).first()
         return None if row is None else _message(row)
 
