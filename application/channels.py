@@ -34,6 +34,14 @@ class ChannelPlugin:
     create_media_fetcher: Callable[[Any], MediaFetcher] | None = None
     route_field: str | None = None
     route_keys: Callable[[InboundRequest], list[str]] | None = None
+    # For a provider whose inboxes differ in what they carry (Twilio: SMS vs WhatsApp).
+    capabilities_for: Callable[[Channel], ChannelCapabilities] | None = None
+
+    def capabilities_of(self, channel: Channel) -> ChannelCapabilities:
+        """What this inbox's channel can carry: per config when the plugin says so."""
+        if self.capabilities_for is not None:
+            return self.capabilities_for(channel)
+        return self.capabilities
 
     def build_channel(
         self, raw: Mapping[str, Any], previous: Channel | None = None

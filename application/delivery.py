@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from application.inboxes import webhook_url
 from application.ports import DeliveryQueue, EventPublisher, UnitOfWorkFactory
 from domain.accounts import Inbox
 from domain.errors import ChannelCredentialsInvalid, ChannelRejected, ChannelUnavailable
@@ -65,7 +66,12 @@ class _Job:
     outbound: OutboundMessage
 
 
-def outbound_from(message: Message, recipient_id: str, reply_to: str | None) -> OutboundMessage:
+def outbound_from(
+    message: Message,
+    recipient_id: str,
+    reply_to: str | None,
+    status_callback_url: str | None = None,
+) -> OutboundMessage:
     attrs = message.content_attributes
     template = attrs.get("template")
     return OutboundMessage(
@@ -86,6 +92,7 @@ def outbound_from(message: Message, recipient_id: str, reply_to: str | None) -> 
         else None,
         buttons=tuple(OutboundButton(b["id"], b["title"]) for b in attrs.get("buttons", ())),
         reply_to_source_id=reply_to,
+        status_callback_url=status_callback_url,
     )
 
 
@@ -100,6 +107,7 @@ class DeliverMessage:
         policy: RetryPolicy,
         publisher: EventPublisher,
         lease: timedelta = timedelta(minutes=2),
+        public_url: str | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.senders = senders
@@ -107,6 +115,7 @@ class DeliverMessage:
         self.policy = policy
         self.publisher = publisher
         self.lease = lease
+        self.public_url = public_url
 
     async def __call__(self, message_id: str) -> DeliveryOutcome:
         job = await asyncio.to_thread(self._claim, message_id)
@@ -152,7 +161,9 @@ class DeliverMessage:
                 quoted = uow.messages.get(message.account_id, quoted_id)
                 reply_to = quoted.source_id if quoted else None
             uow.commit()
-        return _Job(message, inbox, outbound_from(message, contact_inbox.source_id, reply_to))
+        callback = webhook_url(self.public_url, inbox) if self.public_url else None
+        outbound = outbound_from(message, contact_inbox.source_id, reply_to, callback)
+        return _Job(message, inbox, outbound)
 
     def _credentials_refused(self, inbox_id: str, error: str) -> None:
         """Shown on the inbox until someone gives it new credentials (PATCH clears it)."""

@@ -99,3 +99,8 @@ class InboxLookup:
     def forget(self, inbox_key: str) -> None:
         self._by_key.pop(inbox_key, None)
         self._by_type.clear()
+
+
+def webhook_url(public_url: str, inbox: Inbox) -> str:
+    """The URL a provider must call for this inbox (CONTRACT.md section 4)."""
+    return f"{public_url.rstrip('/')}/webhooks/{inbox.channel.type}/{inbox.inbox_key}"

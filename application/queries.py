@@ -120,7 +120,7 @@ class Queries:
             contact = uow.contacts.get(account_id, conversation.contact_id)
             if inbox is None or contact is None:
                 continue
-            window = self.registry.get(inbox.channel.type).capabilities.window
+            window = self.registry.get(inbox.channel.type).capabilities_of(inbox.channel).window
             views.append(
                 ConversationView(conversation, contact, conversation.can_reply(window, now))
             )

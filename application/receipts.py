@@ -38,7 +38,8 @@ class MarkConversationRead:
             if conversation is None or inbox is None:
                 raise NotFound("no such conversation")
             latest = uow.messages.latest_incoming(conversation.id)
-        if not self.registry.get(inbox.channel.type).capabilities.read_receipts:
+        plugin = self.registry.get(inbox.channel.type)
+        if not plugin.capabilities_of(inbox.channel).read_receipts:
             raise CapabilityMissing("read", "this channel has no read receipts")
         if latest is None or latest.source_id is None:
             return ReadReceiptQueued(None)

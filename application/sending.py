@@ -76,7 +76,7 @@ class _Outbox:
         body: OutgoingMessageInput,
         events: list[DomainEvent],
     ) -> Message:
-        caps = self.registry.get(inbox.channel.type).capabilities
+        caps = self.registry.get(inbox.channel.type).capabilities_of(inbox.channel)
         check_capabilities(body, caps)
         now = self.clock.now()
         if body.template is None and not conversation.can_reply(caps.window, now):

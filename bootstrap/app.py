@@ -22,6 +22,8 @@ def create_app(
     settings = settings or Settings()
     if migrate:
         upgrade_database(settings.database_url)
+    if public_url and not settings.public_url:
+        settings.public_url = public_url  # before anything is built: senders use it too
     container = build_container(settings)
     engine = container.engine()
     handlers = HttpHandlers(
@@ -39,8 +41,7 @@ def create_app(
         serve_media=container.serve_media(),
         mark_conversation_read=container.mark_conversation_read(),
     )
-    url = settings.public_url or public_url or "http://127.0.0.1:8000"
-    app = create_http_app(handlers, public_url=url.rstrip("/"))
+    app = create_http_app(handlers, public_url=settings.public_base_url())
     app.extensions["channelhub.container"] = container
     if deliver:
         start_delivery(container)

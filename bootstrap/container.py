@@ -60,11 +60,13 @@ def _delivery_handler_factory(
     clock: SystemClock,
     policy: RetryPolicy,
     publisher: NoEventPublisher,
+    public_url: str,
 ) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
     """Senders are made per worker session: the session belongs to the worker's event loop."""
 
     def make_handler(session: Any) -> Callable[[str], Awaitable[DeliveryOutcome]]:
-        return DeliverMessage(uow_factory, _senders(registry, session), clock, policy, publisher)
+        senders = _senders(registry, session)
+        return DeliverMessage(uow_factory, senders, clock, policy, publisher, public_url=public_url)
 
     return make_handler
 
@@ -148,14 +150,18 @@ class Container(containers.DeclarativeContainer):
     in_process_queue = providers.Singleton(
         InProcessDeliveryQueue,
         providers.Callable(
-            _delivery_handler_factory, uow_factory, registry, clock, retry_policy, publisher
+            _delivery_handler_factory,
+            uow_factory,
+            registry,
+            clock,
+            retry_policy,
+            publisher,
+            settings.provided.public_base_url.call(),
         ),
         concurrency=settings.provided.delivery_concurrency,
     )
     delivery_queue = providers.Selector(
-        providers.Callable(
-            lambda url: "redis" if url else "in_process", settings.provided.queue_url
-        ),
+        providers.Callable(_queue_kind, settings.provided.queue_url),
         in_process=in_process_queue,
         redis=providers.Callable(_unsupported_queue, settings.provided.queue_url),
     )

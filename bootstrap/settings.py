@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     raw_event_retention_days: int = 30
     log_level: str = "INFO"
 
+    def public_base_url(self) -> str:
+        """Where providers reach this deployment; `serve` fills it from its host and port."""
+        return (self.public_url or "http://127.0.0.1:8000").rstrip("/")
+
     def state_directory(self) -> Path:
         """Where generated credentials live: beside a SQLite file, else ./var."""
         if self.state_dir is not None:

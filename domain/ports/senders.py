@@ -42,6 +42,8 @@ class OutboundMessage:
     template: OutboundTemplate | None = None
     buttons: tuple[OutboundButton, ...] = ()
     reply_to_source_id: str | None = None
+    # The inbox's own webhook URL, for providers told per message where statuses go (Twilio).
+    status_callback_url: str | None = None
 
 
 @dataclass(frozen=True)

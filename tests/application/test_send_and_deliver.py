@@ -303,3 +303,47 @@ def test_more_attachments_than_the_channel_carries_are_refused(world):
     with pytest.raises(CapabilityMissing) as caught:
         send(world, conversation.id, two)
     assert caught.value.part == "attachments"
+
+
+def test_capabilities_may_depend_on_the_inboxs_config(world):
+    """Twilio's SMS inboxes have no window; its WhatsApp ones do: one plugin, two policies."""
+    from dataclasses import replace
+
+    from domain.channels import MessagingWindow
+
+    plugin = world.registry.get("scripted")
+    windowed = replace(plugin.capabilities, window=MessagingWindow(hours=24))
+    object.__setattr__(
+        plugin,
+        "capabilities_for",
+        lambda channel: windowed if channel.get("token") == "whatsapp" else plugin.capabilities,
+    )
+    conversation = incoming(world)
+    world.clock.advance(hours=30)
+    assert send(world, conversation.id, {"content": "sms has no window"}).status.value == "pending"
+
+    from application.management import ManageInboxes
+
+    ManageInboxes(world.uow_factory, world.registry, world.clock).update(
+        world.account_id, world.inbox.id, {"channel": {"token": "whatsapp"}}
+    )
+    with pytest.raises(MessagingWindowClosed):
+        send(world, conversation.id, {"content": "whatsapp has one"})
+    assert world.queries.conversation(world.account_id, conversation.id).can_reply is False
+
+
+def test_senders_learn_the_inboxs_webhook_url_for_status_callbacks(world):
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    use_case = DeliverMessage(
+        world.uow_factory,
+        lambda slug: world.sender,
+        world.clock,
+        RetryPolicy(),
+        world.publisher,
+        public_url="https://hub.example/",
+    )
+    asyncio.run(use_case(message.id))
+    assert world.sender.sent[-1].status_callback_url == (
+        f"https://hub.example/webhooks/scripted/{world.inbox.inbox_key}"
+    )

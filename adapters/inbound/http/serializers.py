@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from application.inboxes import webhook_url
 from application.management import CreatedAccount
 from application.queries import ConversationView
 from domain.accounts import Inbox
@@ -31,10 +32,6 @@ def created_account_json(created: CreatedAccount) -> dict[str, Any]:
         "name": created.account.name,
         "api_token": created.api_token,
     }
-
-
-def webhook_url(public_url: str, inbox: Inbox) -> str:
-    return f"{public_url.rstrip('/')}/webhooks/{inbox.channel.type}/{inbox.inbox_key}"
 
 
 def inbox_json(
