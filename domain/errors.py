@@ -67,6 +67,17 @@ class ChannelCredentialsInvalid(ChannelRejected):
     """The provider refused the inbox's credentials (e.g. an expired token): fix the inbox."""
 
 
+class RecipientUnreachable(ChannelRejected):
+    """The contact cannot be reached on this inbox any more (opted out, blocked the bot).
+
+    The message fails, and later sends to the same contact are refused before queueing.
+    """
+
+
+class ContactUnreachable(DomainError):
+    """A send to a contact the provider said cannot be reached (see `RecipientUnreachable`)."""
+
+
 @dataclass
 class ChannelUnavailable(DomainError):
     """The provider could not take the message now (5xx, 429, network); safe to retry."""
