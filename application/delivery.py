@@ -12,7 +12,12 @@ from datetime import datetime, timedelta
 from application.inboxes import webhook_url
 from application.ports import DeliveryQueue, EventPublisher, UnitOfWorkFactory
 from domain.accounts import Inbox
-from domain.errors import ChannelCredentialsInvalid, ChannelRejected, ChannelUnavailable
+from domain.errors import (
+    ChannelCredentialsInvalid,
+    ChannelRejected,
+    ChannelUnavailable,
+    RecipientUnreachable,
+)
 from domain.events import MessageStatusChanged
 from domain.messages import Message, MessageStatus
 from domain.ports.clock import Clock
@@ -124,6 +129,9 @@ class DeliverMessage:
         try:
             sender = self.senders(job.inbox.channel.type)
             receipt = await sender.send(job.outbound, job.inbox.channel)
+        except RecipientUnreachable as exc:
+            await asyncio.to_thread(self._recipient_unreachable, job, str(exc))
+            return await asyncio.to_thread(self._record, job, None, str(exc), None)
         except ChannelCredentialsInvalid as exc:
             await asyncio.to_thread(self._credentials_refused, job.inbox.id, str(exc))
             return await asyncio.to_thread(self._record, job, None, str(exc), None)
@@ -164,6 +172,16 @@ class DeliverMessage:
         callback = webhook_url(self.public_url, inbox) if self.public_url else None
         outbound = outbound_from(message, contact_inbox.source_id, reply_to, callback)
         return _Job(message, inbox, outbound)
+
+    def _recipient_unreachable(self, job: _Job, error: str) -> None:
+        """Later sends to this contact are refused before queueing (SendMessage checks)."""
+        with self.uow_factory() as uow:
+            conversation = uow.conversations.get(
+                job.message.account_id, job.message.conversation_id
+            )
+            if conversation is not None:
+                uow.contacts.set_unreachable(conversation.contact_inbox_id, error)
+                uow.commit()
 
     def _credentials_refused(self, inbox_id: str, error: str) -> None:
         """Shown on the inbox until someone gives it new credentials (PATCH clears it)."""

@@ -18,6 +18,7 @@ from domain.events import (
 from domain.messages import Attachment, AttachmentStatus, Message
 from domain.ports.webhooks import (
     Chat,
+    ContactReachabilityChanged,
     Ignored,
     InboundEvent,
     IncomingMessage,
@@ -51,6 +52,8 @@ class EventIngestor:
                 self._edited(event)
             case MessageDeleted():
                 self._deleted(event)
+            case ContactReachabilityChanged():
+                self._reachability(event)
             case Ignored():
                 pass
 
@@ -163,6 +166,18 @@ class EventIngestor:
         if winner.id == started.id:
             self.events.append(ConversationOpened(self.inbox.account_id, started.id))
         return winner
+
+    def _reachability(self, event: ContactReachabilityChanged) -> None:
+        _, contact_inbox = self.uow.contacts.get_or_create(
+            account_id=self.inbox.account_id,
+            inbox_id=self.inbox.id,
+            source_id=event.sender_source_id,
+            profile=ContactProfile(),
+            now=self.now,
+        )
+        reason = None if event.reachable else (event.reason or "unreachable")
+        if contact_inbox.unreachable_reason != reason:
+            self.uow.contacts.set_unreachable(contact_inbox.id, reason)
 
     def _status(self, event: StatusUpdate) -> None:
         found = self.uow.messages.by_source_id(self.inbox.id, event.source_id)

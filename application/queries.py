@@ -121,7 +121,8 @@ class Queries:
             if inbox is None or contact is None:
                 continue
             window = self.registry.get(inbox.channel.type).capabilities_of(inbox.channel).window
-            views.append(
-                ConversationView(conversation, contact, conversation.can_reply(window, now))
-            )
+            contact_inbox = uow.contacts.get_contact_inbox(conversation.contact_inbox_id)
+            reachable = contact_inbox is None or not contact_inbox.unreachable_reason
+            can_reply = reachable and conversation.can_reply(window, now)
+            views.append(ConversationView(conversation, contact, can_reply))
         return views

@@ -13,6 +13,7 @@ from domain.contacts import ContactProfile
 from domain.conversations import Conversation
 from domain.errors import (
     CapabilityMissing,
+    ContactUnreachable,
     FieldError,
     InvalidInput,
     MessagingWindowClosed,
@@ -78,6 +79,12 @@ class _Outbox:
     ) -> Message:
         caps = self.registry.get(inbox.channel.type).capabilities_of(inbox.channel)
         check_capabilities(body, caps)
+        contact_inbox = uow.contacts.get_contact_inbox(conversation.contact_inbox_id)
+        if contact_inbox is not None and contact_inbox.unreachable_reason:
+            raise ContactUnreachable(
+                f"the provider said this contact cannot be reached: "
+                f"{contact_inbox.unreachable_reason}"
+            )
         now = self.clock.now()
         if body.template is None and not conversation.can_reply(caps.window, now):
             raise MessagingWindowClosed(

@@ -34,3 +34,5 @@ class ContactInbox:
     inbox_id: str
     source_id: str
     created_at: datetime
+    # Why the provider said this contact cannot be reached here (opted out, blocked); None: fine.
+    unreachable_reason: str | None = None

@@ -71,6 +71,10 @@ class ContactRepository(Protocol):
 
     def get_contact_inbox(self, contact_inbox_id: str) -> ContactInbox | None: ...
 
+    def set_unreachable(self, contact_inbox_id: str, reason: str | None) -> None:
+        """Record why the contact cannot be reached on this inbox; None: reachable again."""
+        ...
+
     def list(
         self, account_id: str, *, q: str | None, cursor: str | None, limit: int
     ) -> Page[Contact]:

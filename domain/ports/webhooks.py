@@ -143,12 +143,27 @@ class ReactionReceived:
 
 
 @dataclass(frozen=True)
+class ContactReachabilityChanged:
+    """The provider says a contact opted out / blocked us (`reachable` False), or came back."""
+
+    sender_source_id: str
+    reachable: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Ignored:
     reason: str
 
 
 InboundEvent = (
-    IncomingMessage | StatusUpdate | MessageEdited | MessageDeleted | ReactionReceived | Ignored
+    IncomingMessage
+    | StatusUpdate
+    | MessageEdited
+    | MessageDeleted
+    | ReactionReceived
+    | ContactReachabilityChanged
+    | Ignored
 )
 
 

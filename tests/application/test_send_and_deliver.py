@@ -347,3 +347,44 @@ def test_senders_learn_the_inboxs_webhook_url_for_status_callbacks(world):
     assert world.sender.sent[-1].status_callback_url == (
         f"https://hub.example/webhooks/scripted/{world.inbox.inbox_key}"
     )
+
+
+def test_an_unreachable_recipient_fails_and_later_sends_are_refused_before_queueing(world):
+    from domain.errors import ContactUnreachable, RecipientUnreachable
+
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello"})
+    world.sender.script = [RecipientUnreachable("unsubscribed recipient", "21610")]
+    assert deliver(world, message.id).status == "failed"
+    assert stored(world, message.id).external_error == "21610: unsubscribed recipient"
+    queued = len(world.queue.items)
+    with pytest.raises(ContactUnreachable):
+        send(world, conversation.id, {"content": "again?"})
+    assert len(world.queue.items) == queued
+    assert world.queries.conversation(world.account_id, conversation.id).can_reply is False
+
+
+def test_the_provider_saying_the_contact_is_back_lifts_the_refusal(world):
+    from domain.errors import ContactUnreachable
+    from domain.ports.webhooks import ContactReachabilityChanged
+
+    conversation = incoming(world)
+    parser = world.registry.get("scripted").parser
+    original = parser.parse
+
+    def reachability(reachable):
+        parser.parse = lambda request, channel: [  # type: ignore[method-assign]
+            ContactReachabilityChanged("+100", reachable, None if reachable else "STOP")
+        ]
+        try:
+            ReceiveWebhook(world.uow_factory, world.registry, world.clock, world.publisher)(
+                "scripted", world.inbox.inbox_key, webhook()
+            )
+        finally:
+            parser.parse = original  # type: ignore[method-assign]
+
+    reachability(False)
+    with pytest.raises(ContactUnreachable):
+        send(world, conversation.id, {"content": "hello"})
+    reachability(True)
+    assert send(world, conversation.id, {"content": "hello"}).status.value == "pending"

@@ -57,6 +57,33 @@ class ContactRepositoryContract(StoreContract):
             assert uow.contacts.get(inbox.account_id, contact.id) == contact
             assert uow.contacts.get_contact_inbox(contact_inbox.id) == contact_inbox
 
+    def test_a_contact_inbox_can_be_marked_unreachable_and_reachable_again(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        inbox = add_inbox(uow_factory, add_account(uow_factory).id)
+        _, contact_inbox = add_contact(uow_factory, inbox, "+15550001")
+        assert contact_inbox.unreachable_reason is None
+        with uow_factory() as uow:
+            uow.contacts.set_unreachable(contact_inbox.id, "21610: unsubscribed")
+            uow.commit()
+        with uow_factory() as uow:
+            loaded = uow.contacts.get_contact_inbox(contact_inbox.id)
+            _, again = uow.contacts.get_or_create(
+                account_id=inbox.account_id,
+                inbox_id=inbox.id,
+                source_id="+15550001",
+                profile=ContactProfile(),
+                now=contact_inbox.created_at,
+            )
+        assert loaded is not None and loaded.unreachable_reason == "21610: unsubscribed"
+        assert again.unreachable_reason == "21610: unsubscribed"
+        with uow_factory() as uow:
+            uow.contacts.set_unreachable(contact_inbox.id, None)
+            uow.commit()
+        with uow_factory() as uow:
+            cleared = uow.contacts.get_contact_inbox(contact_inbox.id)
+        assert cleared is not None and cleared.unreachable_reason is None
+
     def test_get_or_create_returns_the_known_pair_unchanged(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

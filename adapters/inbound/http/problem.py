@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import (
     CapabilityMissing,
+    ContactUnreachable,
     DomainError,
     InvalidInput,
     MalformedWebhook,
@@ -84,6 +85,7 @@ _DOMAIN_PROBLEMS: dict[type[DomainError], tuple[int, str, str]] = {
     CapabilityMissing: (422, "capability-missing", "The channel cannot carry this message"),
     InvalidInput: (422, "invalid-input", "The request is not valid"),
     MessagingWindowClosed: (422, "messaging-window-closed", "The messaging window is closed"),
+    ContactUnreachable: (422, "contact-unreachable", "The contact cannot be reached"),
     NotFound: (404, "not-found", "Not found"),
     Unauthorized: (401, "unauthorized", "Unauthorized"),
     WebhookRejected: (401, "webhook-rejected", "The webhook failed verification"),

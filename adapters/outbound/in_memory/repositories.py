@@ -119,6 +119,13 @@ class InMemoryContactRepository:
     def get_contact_inbox(self, contact_inbox_id: str) -> ContactInbox | None:
         return detached(self._contact_inboxes.get(contact_inbox_id))
 
+    def set_unreachable(self, contact_inbox_id: str, reason: str | None) -> None:
+        stored = self._contact_inboxes.get(contact_inbox_id)
+        if stored is not None:
+            updated = detached(stored)
+            updated.unreachable_reason = reason
+            self._contact_inboxes[contact_inbox_id] = updated
+
     def list(
         self, account_id: str, *, q: str | None, cursor: str | None, limit: int
     ) -> Page[Contact]:

@@ -9,10 +9,27 @@ import sqlalchemy as sa
 
 from adapters.outbound.persistence.dialects import insert_ignoring_conflict
 from adapters.outbound.persistence.keyset import page_of, paginate
+from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import contact_inboxes, contacts
 from domain.contacts import Contact, ContactInbox, ContactProfile
 from domain.ids import new_id
 from domain.pagination import Page
+
+# Every webhook looks its sender up (see prepared.py).
+_PAIR = PreparedStatement(
+    sa.select(
+        contacts,
+        contact_inboxes.c.id.label("ci_id"),
+        contact_inboxes.c.created_at.label("ci_created_at"),
+        contact_inboxes.c.unreachable_reason.label("ci_unreachable_reason"),
+    )
+    .join(contact_inboxes, contact_inboxes.c.contact_id == contacts.c.id)
+    .where(
+        (contact_inboxes.c.inbox_id == sa.bindparam("inbox_id"))
+        & (contact_inboxes.c.source_id == sa.bindparam("source_id"))
+    )
+)
+_INSERT_CONTACT = PreparedStatement(contacts.insert())
 
 
 class SqlAlchemyContactRepository:
@@ -47,7 +64,7 @@ class SqlAlchemyContactRepository:
             source_id=source_id,
             created_at=now,
         )
-        self._connection.execute(contacts.insert().values(**_contact_values(contact)))
+        _INSERT_CONTACT.execute(self._connection, _contact_values(contact))
         inserted = insert_ignoring_conflict(
             self._connection,
             contact_inboxes,
@@ -115,19 +132,15 @@ class SqlAlchemyContactRepository:
         rows = self._connection.execute(statement.limit(limit + 1)).all()
         return page_of([_contact(row) for row in rows], limit, lambda c: (c.created_at, c.id))
 
+    def set_unreachable(self, contact_inbox_id: str, reason: str | None) -> None:
+        self._connection.execute(
+            contact_inboxes.update()
+            .where(contact_inboxes.c.id == contact_inbox_id)
+            .values(unreachable_reason=reason)
+        )
+
     def _pair(self, inbox_id: str, source_id: str) -> tuple[Contact, ContactInbox] | None:
-        row = self._connection.execute(
-            sa.select(
-                contacts,
-                contact_inboxes.c.id.label("ci_id"),
-                contact_inboxes.c.created_at.label("ci_created_at"),
-            )
-            .join(contact_inboxes, contact_inboxes.c.contact_id == contacts.c.id)
-            .where(
-                (contact_inboxes.c.inbox_id == inbox_id)
-                & (contact_inboxes.c.source_id == source_id)
-            )
-        ).first()
+        row = _PAIR.first(self._connection, {"inbox_id": inbox_id, "source_id": source_id})
         if row is None:
             return None
         contact_inbox = ContactInbox(
@@ -136,6 +149,7 @@ class SqlAlchemyContactRepository:
             inbox_id=inbox_id,
             source_id=source_id,
             created_at=row.ci_created_at,
+            unreachable_reason=row.ci_unreachable_reason,
         )
         return _contact(row), contact_inbox
 
@@ -171,4 +185,5 @@ def _contact_inbox(row: sa.Row[Any]) -> ContactInbox:
         inbox_id=row.inbox_id,
         source_id=row.source_id,
         created_at=row.created_at,
+        unreachable_reason=row.unreachable_reason,
     )

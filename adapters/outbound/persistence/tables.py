@@ -100,6 +100,8 @@ contact_inboxes = sa.Table(
     sa.Column("contact_id", ID, _fk("contacts.id"), nullable=False, index=True),
     sa.Column("inbox_id", ID, _fk("inboxes.id"), nullable=False),
     sa.Column("source_id", sa.Text, nullable=False),
+    # Set when the provider says the contact cannot be reached here (opted out, blocked).
+    sa.Column("unreachable_reason", sa.Text),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("inbox_id", "source_id"),
 )

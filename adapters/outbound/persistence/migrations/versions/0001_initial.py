@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column("contact_id", ID, nullable=False),
         sa.Column("inbox_id", ID, nullable=False),
         sa.Column("source_id", sa.Text, nullable=False),
+        sa.Column("unreachable_reason", sa.Text),
         sa.Column("created_at", TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_contact_inboxes"),
         _fk("contact_id", "contacts.id", "contact_inboxes"),
