@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,14 @@ from domain.errors import FieldError, InvalidInput, NotFound
 from domain.ports.media import MediaFetcher
 from domain.ports.senders import ChannelSender
 from domain.ports.webhooks import InboundRequest, WebhookParser
+
+
+# (channel, the inbox's webhook URL): tell the provider where to send webhooks (Telegram's
+# setWebhook). Raises ChannelRejected / ChannelUnavailable like a sender.
+WebhookRegistrar = Callable[[Channel, str], Awaitable[None]]
+# (the `provider_ack` content attribute a parser left on a stored message, channel): a call the
+# provider expects after an event is received (Telegram's answerCallbackQuery).
+FollowUp = Callable[[Mapping[str, Any], Channel], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class ChannelPlugin:
     route_keys: Callable[[InboundRequest], list[str]] | None = None
     # For a provider whose inboxes differ in what they carry (Twilio: SMS vs WhatsApp).
     capabilities_for: Callable[[Channel], ChannelCapabilities] | None = None
+    # Both receive the worker's HTTP client, like `create_sender`.
+    create_webhook_registrar: Callable[[Any], WebhookRegistrar] | None = None
+    create_follow_up: Callable[[Any], FollowUp] | None = None
 
     def capabilities_of(self, channel: Channel) -> ChannelCapabilities:
         """What this inbox's channel can carry: per config when the plugin says so."""

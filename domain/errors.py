@@ -88,3 +88,11 @@ class ChannelUnavailable(DomainError):
 
     def __str__(self) -> str:
         return self.reason
+
+
+@dataclass
+class RecipientMoved(ChannelUnavailable):
+    """The provider moved the chat to a new id (Telegram's `migrate_to_chat_id`): the core
+    re-addresses the contact and sends again."""
+
+    new_recipient_id: str = ""
