@@ -12,7 +12,6 @@ from domain.ports.media import MediaFetcher
 from domain.ports.senders import ChannelSender
 from domain.ports.webhooks import InboundRequest, WebhookParser
 
-
 # (channel, the inbox's webhook URL): tell the provider where to send webhooks (Telegram's
 # setWebhook). Raises ChannelRejected / ChannelUnavailable like a sender.
 WebhookRegistrar = Callable[[Channel, str], Awaitable[None]]

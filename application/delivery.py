@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from application.inboxes import webhook_url
@@ -16,6 +16,7 @@ from domain.errors import (
     ChannelCredentialsInvalid,
     ChannelRejected,
     ChannelUnavailable,
+    RecipientMoved,
     RecipientUnreachable,
 )
 from domain.events import MessageStatusChanged
@@ -129,6 +130,8 @@ class DeliverMessage:
         try:
             sender = self.senders(job.inbox.channel.type)
             receipt = await sender.send(job.outbound, job.inbox.channel)
+        except RecipientMoved as exc:
+            return await asyncio.to_thread(self._readdress, job, exc)
         except RecipientUnreachable as exc:
             await asyncio.to_thread(self._recipient_unreachable, job, str(exc))
             return await asyncio.to_thread(self._record, job, None, str(exc), None)
@@ -172,6 +175,17 @@ class DeliverMessage:
         callback = webhook_url(self.public_url, inbox) if self.public_url else None
         outbound = outbound_from(message, contact_inbox.source_id, reply_to, callback)
         return _Job(message, inbox, outbound)
+
+    def _readdress(self, job: _Job, moved: RecipientMoved) -> DeliveryOutcome:
+        """The chat has a new id: address the contact by it and send again (a retry)."""
+        with self.uow_factory() as uow:
+            message = job.message
+            conversation = uow.conversations.get(message.account_id, message.conversation_id)
+            if conversation is not None and moved.new_recipient_id:
+                uow.contacts.readdress(conversation.contact_inbox_id, moved.new_recipient_id)
+                uow.commit()
+        log.info("message %s: the chat moved; sending again to its new id", job.message.id)
+        return self._record(job, None, str(moved), replace(moved, retry_after=0.0))
 
     def _recipient_unreachable(self, job: _Job, error: str) -> None:
         """Later sends to this contact are refused before queueing (SendMessage checks)."""

@@ -96,8 +96,9 @@ class InboxLookup:
             raise WebhookRejected("no inbox named by this payload accepts its signature")
         return targets
 
-    def forget(self, inbox_key: str) -> None:
-        self._by_key.pop(inbox_key, None)
+    def changed(self, inbox: Inbox) -> None:
+        """An inbox was created or changed in this process: forget what was remembered."""
+        self._by_key.pop(inbox.inbox_key, None)
         self._by_type.clear()
 
 

@@ -39,6 +39,8 @@ class EventIngestor:
         self.now = now
         self.events: list[DomainEvent] = []
         self.media_pending: list[str] = []
+        # Stored messages whose provider expects a call back (see ChannelPlugin.create_follow_up).
+        self.follow_ups: list[str] = []
 
     def apply(self, event: InboundEvent) -> None:
         match event:
@@ -148,6 +150,8 @@ class EventIngestor:
         if self.uow.messages.add(message):
             if message.media_pending:
                 self.media_pending.append(message.id)
+            if "provider_ack" in message.content_attributes:
+                self.follow_ups.append(message.id)
             self.events.append(
                 MessageCreated(self.inbox.account_id, message.id, conversation.id, "incoming")
             )

@@ -88,7 +88,7 @@ class ManageInboxes:
         uow_factory: UnitOfWorkFactory,
         registry: ChannelRegistry,
         clock: Clock,
-        on_change: Callable[[str], None] | None = None,
+        on_change: Callable[[Inbox], None] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.registry = registry
@@ -112,7 +112,7 @@ class ManageInboxes:
             uow.inboxes.add(inbox)
             uow.commit()
         if self.on_change is not None:
-            self.on_change(inbox.inbox_key)
+            self.on_change(inbox)
         return SavedInbox(inbox, generated)
 
     def update(self, account_id: str, inbox_id: str, body: object) -> SavedInbox:
@@ -140,7 +140,7 @@ class ManageInboxes:
             uow.inboxes.update(inbox)
             uow.commit()
         if self.on_change is not None:
-            self.on_change(inbox.inbox_key)
+            self.on_change(inbox)
         return SavedInbox(inbox, generated)
 
 

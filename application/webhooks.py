@@ -38,6 +38,7 @@ class ReceiveWebhook:
         publisher: EventPublisher,
         inboxes: InboxLookup | None = None,
         media_queue: DeliveryQueue | None = None,
+        follow_up_queue: DeliveryQueue | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.registry = registry
@@ -45,6 +46,7 @@ class ReceiveWebhook:
         self.publisher = publisher
         self.inboxes = inboxes or InboxLookup(uow_factory, clock, ttl_seconds=0)
         self.media_queue = media_queue
+        self.follow_up_queue = follow_up_queue
 
     def __call__(self, slug: str, inbox_key: str | None, request: InboundRequest) -> WebhookOutcome:
         """Verify, parse and store one provider request, then say how to answer it.
@@ -67,6 +69,7 @@ class ReceiveWebhook:
             raise
         published = []
         media_pending: list[str] = []
+        follow_ups: list[str] = []
         with self.uow_factory() as uow:
             for inbox, events, raw in zip(targets, parsed, raws, strict=True):
                 ingestor = EventIngestor(uow, inbox, now)
@@ -76,11 +79,15 @@ class ReceiveWebhook:
                 uow.raw_events.add(raw)
                 published += ingestor.events
                 media_pending += ingestor.media_pending
+                follow_ups += ingestor.follow_ups
             uow.commit()
         self.publisher.publish(published)
         if self.media_queue is not None:
             for message_id in media_pending:
                 self.media_queue.enqueue(message_id)
+        if self.follow_up_queue is not None:
+            for message_id in follow_ups:
+                self.follow_up_queue.enqueue(message_id)
         everything = [event for events in parsed for event in events]
         return WebhookOutcome(everything, plugin.parser.acknowledge(request, targets[0].channel))
 

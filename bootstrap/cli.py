@@ -187,3 +187,59 @@ def simulate(channel_type: str, host: str, port: int, options: tuple[str, ...]) 
     app.middlewares.append(echo)
     click.echo(f"{channel_type} simulator on http://{host}:{port}")
     web.run_app(app, host=host, port=port, print=None)
+
+
+@main.group(help="Inbox commands.")
+def inboxes() -> None:
+    pass
+
+
+@inboxes.command(
+    "register-webhooks",
+    help="Tell providers that need it (Telegram) each inbox's webhook URL again.",
+)
+@click.option("--inbox-id", default=None, help="Only this inbox.")
+def register_webhooks(inbox_id: str | None) -> None:
+    import asyncio
+
+    from adapters.outbound.http_client import create_client_session
+    from application.channels import WebhookRegistrar
+    from application.delivery import RetryPolicy
+    from application.setup import RegisterWebhook
+    from bootstrap.runtime import build_container
+
+    settings = Settings()
+    _configure_logging(settings)
+    container = build_container(settings)
+    registry = container.registry()
+    uow_factory = container.uow_factory()
+    slugs = [p.slug for p in registry if p.create_webhook_registrar is not None]
+    with uow_factory() as uow:
+        targets = [i for slug in slugs for i in uow.inboxes.with_type(slug)]
+    targets = [i for i in targets if inbox_id in (None, i.id)]
+
+    async def run() -> list[tuple[str, str | None]]:
+        async with create_client_session() as session:
+
+            def registrar(slug: str) -> WebhookRegistrar | None:
+                create = registry.get(slug).create_webhook_registrar
+                return create(session) if create else None
+
+            # No retries here: the command reports, the operator decides.
+            register = RegisterWebhook(
+                uow_factory,
+                registrar,
+                settings.public_base_url(),
+                container.clock(),
+                RetryPolicy(max_attempts=1),
+            )
+            return [(i.id, (await register(i.id)).error) for i in targets]
+
+    results = asyncio.run(run())
+    container.shutdown_resources()
+    for target, error in results:
+        click.echo(f"{target}: {'registered' if error is None else 'failed: ' + error}")
+    if not results:
+        click.echo("no inbox needs a webhook registration")
+    if any(error for _, error in results):
+        raise SystemExit(1)

@@ -17,14 +17,16 @@ from adapters.outbound.persistence import (
 )
 from adapters.outbound.queue.in_process import InProcessDeliveryQueue
 from adapters.outbound.url_media import UrlMediaFetcher
-from application.channels import ChannelRegistry
+from application.channels import ChannelRegistry, FollowUp, WebhookRegistrar
 from application.delivery import (
     DeliverMessage,
     DeliveryOutcome,
     RecoverPendingDeliveries,
     RetryPolicy,
 )
+from application.follow_ups import RunFollowUp
 from application.inboxes import InboxLookup
+from application.jobs import JobRouter, KindQueue
 from application.management import (
     Authenticate,
     ChangeConversationStatus,
@@ -36,6 +38,7 @@ from application.ports import NoEventPublisher, UnitOfWorkFactory
 from application.queries import Queries
 from application.receipts import MarkConversationRead, SendReadReceipt
 from application.sending import SendMessage, StartConversation
+from application.setup import RegisterWebhook
 from application.webhooks import (
     AnswerHandshake,
     PurgeRawEvents,
@@ -43,6 +46,7 @@ from application.webhooks import (
     ReplayRawEvents,
 )
 from bootstrap.settings import Credentials, Settings
+from domain.accounts import Inbox
 from domain.clock import SystemClock
 from domain.ports.media import MediaFetcher, MediaStore
 from domain.ports.senders import ChannelSender
@@ -98,16 +102,41 @@ def _media_handler_factory(
     return make_handler
 
 
-def _receipts_handler_factory(
+def _provider_tasks_factory(
     registry: ChannelRegistry,
     uow_factory: UnitOfWorkFactory,
     clock: SystemClock,
     policy: RetryPolicy,
+    public_url: str,
 ) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
+    """Best-effort provider calls share one worker: read receipts, follow-ups, registrations."""
+
     def make_handler(session: Any) -> Callable[[str], Awaitable[DeliveryOutcome]]:
-        return SendReadReceipt(uow_factory, _senders(registry, session), clock, policy)
+        def follow_up(slug: str) -> FollowUp | None:
+            create = registry.get(slug).create_follow_up
+            return create(session) if create else None
+
+        def registrar(slug: str) -> WebhookRegistrar | None:
+            create = registry.get(slug).create_webhook_registrar
+            return create(session) if create else None
+
+        return JobRouter(
+            {
+                "receipt": SendReadReceipt(uow_factory, _senders(registry, session), clock, policy),
+                "follow_up": RunFollowUp(uow_factory, follow_up, clock, policy),
+                "webhook": RegisterWebhook(uow_factory, registrar, public_url, clock, policy),
+            }
+        )
 
     return make_handler
+
+
+def _inbox_changed(lookup: InboxLookup, registrations: KindQueue) -> Callable[[Inbox], None]:
+    def changed(inbox: Inbox) -> None:
+        lookup.changed(inbox)
+        registrations.enqueue(inbox.id)
+
+    return changed
 
 
 def _senders(registry: ChannelRegistry, session: Any) -> Callable[[str], ChannelSender]:
@@ -181,20 +210,36 @@ class Container(containers.DeclarativeContainer):
         concurrency=settings.provided.delivery_concurrency,
     )
     recover_media = providers.Factory(RecoverPendingMedia, uow_factory, media_queue)
-    receipts_queue = providers.Singleton(
+    provider_tasks = providers.Singleton(
         InProcessDeliveryQueue,
-        providers.Callable(_receipts_handler_factory, registry, uow_factory, clock, retry_policy),
+        providers.Callable(
+            _provider_tasks_factory,
+            registry,
+            uow_factory,
+            clock,
+            retry_policy,
+            settings.provided.public_base_url.call(),
+        ),
         concurrency=settings.provided.delivery_concurrency,
     )
     mark_conversation_read = providers.Factory(
-        MarkConversationRead, uow_factory, registry, receipts_queue
+        MarkConversationRead,
+        uow_factory,
+        registry,
+        providers.Factory(KindQueue, provider_tasks, "receipt"),
     )
 
     authenticate = providers.Factory(Authenticate, uow_factory, credentials.provided.admin_token)
     create_account = providers.Factory(CreateAccount, uow_factory, clock)
     inbox_lookup = providers.Singleton(InboxLookup, uow_factory, clock)
     manage_inboxes = providers.Factory(
-        ManageInboxes, uow_factory, registry, clock, on_change=inbox_lookup.provided.forget
+        ManageInboxes,
+        uow_factory,
+        registry,
+        clock,
+        on_change=providers.Callable(
+            _inbox_changed, inbox_lookup, providers.Factory(KindQueue, provider_tasks, "webhook")
+        ),
     )
     queries = providers.Factory(Queries, uow_factory, registry, clock)
     send_message = providers.Factory(
@@ -212,6 +257,7 @@ class Container(containers.DeclarativeContainer):
         publisher,
         inboxes=inbox_lookup,
         media_queue=media_queue,
+        follow_up_queue=providers.Factory(KindQueue, provider_tasks, "follow_up"),
     )
     answer_handshake = providers.Factory(AnswerHandshake, inbox_lookup, registry)
     replay_raw_events = providers.Factory(ReplayRawEvents, uow_factory, registry, clock, publisher)

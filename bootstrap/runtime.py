@@ -20,7 +20,7 @@ def start_delivery(container: Container) -> None:
     """Start the background workers (sending, media fetching) and queue what a crash left."""
     container.delivery_queue().start()
     container.media_queue().start()
-    container.receipts_queue().start()
+    container.provider_tasks().start()
     recovered = container.recover_deliveries()()
     if recovered:
         log.info("re-queued %d pending outgoing messages", recovered)
@@ -32,5 +32,5 @@ def start_delivery(container: Container) -> None:
 def stop_delivery(container: Container, timeout: float = 10.0) -> None:
     container.delivery_queue().stop(timeout)
     container.media_queue().stop(timeout)
-    container.receipts_queue().stop(timeout)
+    container.provider_tasks().stop(timeout)
     container.shutdown_resources()

@@ -27,6 +27,8 @@ class Inbox:
     inbox_key: str = field(default_factory=new_key)
     # Why the provider refused this inbox's credentials; None while they work.
     credentials_error: str | None = None
+    # Why telling the provider our webhook URL failed (Telegram's setWebhook); None when it worked.
+    webhook_error: str | None = None
 
     @classmethod
     def create(cls, account_id: str, name: str, channel: Channel, now: datetime) -> Inbox:

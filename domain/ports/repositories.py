@@ -71,6 +71,13 @@ class ContactRepository(Protocol):
 
     def get_contact_inbox(self, contact_inbox_id: str) -> ContactInbox | None: ...
 
+    def readdress(self, contact_inbox_id: str, source_id: str) -> bool:
+        """Give the contact inbox the provider's new id for it (a chat that moved).
+
+        False, changing nothing, when another contact inbox of the inbox already has that id.
+        """
+        ...
+
     def set_unreachable(self, contact_inbox_id: str, reason: str | None) -> None:
         """Record why the contact cannot be reached on this inbox; None: reachable again."""
         ...

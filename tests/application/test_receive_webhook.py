@@ -261,7 +261,7 @@ def test_the_inbox_lookup_remembers_briefly_and_forgets_on_change(world):
     from application.management import ManageInboxes
 
     lookup = InboxLookup(world.uow_factory, world.clock, ttl_seconds=5)
-    manage = ManageInboxes(world.uow_factory, world.registry, world.clock, on_change=lookup.forget)
+    manage = ManageInboxes(world.uow_factory, world.registry, world.clock, on_change=lookup.changed)
     key = world.inbox.inbox_key
     assert lookup("scripted", key).channel.get("token") == "good"
     with pytest.raises(NotFound):

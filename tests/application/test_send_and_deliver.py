@@ -388,3 +388,60 @@ def test_the_provider_saying_the_contact_is_back_lifts_the_refusal(world):
         send(world, conversation.id, {"content": "hello"})
     reachability(True)
     assert send(world, conversation.id, {"content": "hello"}).status.value == "pending"
+
+
+def test_a_chat_that_moved_is_readdressed_and_the_message_sent_there(world):
+    from domain.errors import RecipientMoved
+
+    conversation = incoming(world)
+    message = send(world, conversation.id, {"content": "hello group"})
+    world.sender.script = [RecipientMoved("group upgraded", new_recipient_id="-1009"), "-1009:5"]
+    first = deliver(world, message.id)
+    assert first.status == "retry"
+    world.clock.set(first.retry_at)
+    assert deliver(world, message.id).status == "sent"
+    assert [m.recipient_id for m in world.sender.sent] == ["+100", "-1009"]
+    again = send(world, conversation.id, {"content": "and again"})
+    deliver(world, again.id)
+    assert world.sender.sent[-1].recipient_id == "-1009"
+
+
+def test_a_follow_up_call_runs_for_messages_that_ask_for_one(world):
+    from application.follow_ups import RunFollowUp
+    from domain.ports.webhooks import IncomingMessage, Sender
+
+    calls = []
+
+    async def answer(ack, channel):
+        calls.append((dict(ack), channel.type))
+
+    queue_items = []
+
+    class Queue:
+        def enqueue(self, message_id, not_before=None):
+            queue_items.append(message_id)
+
+    parser = world.registry.get("scripted").parser
+    original = parser.parse
+    parser.parse = lambda request, channel: [  # type: ignore[method-assign]
+        IncomingMessage(
+            "cb:1",
+            Sender("u1"),
+            "Yes",
+            "button_reply",
+            content_attributes={"provider_ack": {"callback_query_id": "q-1"}},
+        ),
+        IncomingMessage("m2", Sender("u1"), "plain"),
+    ]
+    try:
+        ReceiveWebhook(
+            world.uow_factory, world.registry, world.clock, world.publisher, follow_up_queue=Queue()
+        )("scripted", world.inbox.inbox_key, webhook())
+    finally:
+        parser.parse = original  # type: ignore[method-assign]
+    [message_id] = queue_items
+    outcome = asyncio.run(
+        RunFollowUp(world.uow_factory, lambda slug: answer, world.clock, RetryPolicy())(message_id)
+    )
+    assert outcome.status == "done"
+    assert calls == [({"callback_query_id": "q-1"}, "scripted")]

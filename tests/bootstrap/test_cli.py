@@ -158,3 +158,12 @@ def test_api_tokens_are_stored_only_as_hashes(env):
     container.shutdown_resources()
     assert created.api_token not in json.dumps({k: str(v) for k, v in stored.items()})
     assert stored["token_hash"] == hashlib.sha256(created.api_token.encode()).hexdigest()
+
+
+def test_register_webhooks_says_when_no_inbox_needs_it(env):
+    from adapters.outbound.persistence import upgrade_database
+
+    upgrade_database(env)
+    result = CliRunner().invoke(main, ["inboxes", "register-webhooks"])
+    assert result.exit_code == 0, result.output
+    assert "no inbox needs a webhook registration" in result.output

@@ -28,6 +28,7 @@ def test_creating_an_api_inbox_shows_the_generated_secret_once(alice: ApiSession
         "webhook_url",
         "needs_new_credentials",
         "credentials_error",
+        "webhook_error",
         "created_at",
     }
     assert (inbox["needs_new_credentials"], inbox["credentials_error"]) == (False, None)

@@ -84,6 +84,28 @@ class ContactRepositoryContract(StoreContract):
             cleared = uow.contacts.get_contact_inbox(contact_inbox.id)
         assert cleared is not None and cleared.unreachable_reason is None
 
+    def test_a_contact_inbox_moves_to_a_new_provider_id_unless_it_is_taken(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        inbox = add_inbox(uow_factory, add_account(uow_factory).id)
+        contact, moved = add_contact(uow_factory, inbox, "-100")
+        add_contact(uow_factory, inbox, "-300")
+        with uow_factory() as uow:
+            assert uow.contacts.readdress(moved.id, "-200")
+            assert not uow.contacts.readdress(moved.id, "-300")
+            uow.commit()
+        with uow_factory() as uow:
+            loaded = uow.contacts.get_contact_inbox(moved.id)
+            _, found = uow.contacts.get_or_create(
+                account_id=inbox.account_id,
+                inbox_id=inbox.id,
+                source_id="-200",
+                profile=ContactProfile(),
+                now=moved.created_at,
+            )
+        assert loaded is not None and loaded.source_id == "-200"
+        assert (found.id, found.contact_id) == (moved.id, contact.id)
+
     def test_get_or_create_returns_the_known_pair_unchanged(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

@@ -77,6 +77,7 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "The provider refused the credentials; PATCH new ones to clear it",
             },
             "credentials_error": {"type": ["string", "null"]},
+            "webhook_error": {"type": ["string", "null"]},
             "created_at": TIME,
         },
     },

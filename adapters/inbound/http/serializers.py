@@ -48,6 +48,8 @@ def inbox_json(
         # True after the provider refused the credentials; a PATCH with new ones clears it.
         "needs_new_credentials": inbox.credentials_error is not None,
         "credentials_error": inbox.credentials_error,
+        # Why registering the webhook with the provider failed (Telegram); null when it worked.
+        "webhook_error": inbox.webhook_error,
         "created_at": timestamp(inbox.created_at),
     }
 

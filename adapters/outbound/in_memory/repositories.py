@@ -119,6 +119,17 @@ class InMemoryContactRepository:
     def get_contact_inbox(self, contact_inbox_id: str) -> ContactInbox | None:
         return detached(self._contact_inboxes.get(contact_inbox_id))
 
+    def readdress(self, contact_inbox_id: str, source_id: str) -> bool:
+        stored = self._contact_inboxes.get(contact_inbox_id)
+        if stored is None or (stored.inbox_id, source_id) in self._sources:
+            return False
+        updated = detached(stored)
+        updated.source_id = source_id
+        del self._sources[(stored.inbox_id, stored.source_id)]
+        self._sources[(stored.inbox_id, source_id)] = contact_inbox_id
+        self._contact_inboxes[contact_inbox_id] = updated
+        return True
+
     def set_unreachable(self, contact_inbox_id: str, reason: str | None) -> None:
         stored = self._contact_inboxes.get(contact_inbox_id)
         if stored is not None:

@@ -99,6 +99,7 @@ class SqlAlchemyInboxRepository:
             "config": inbox.channel.public_config(),
             "secrets": self._box.encrypt(inbox.channel.secrets()),
             "credentials_error": inbox.credentials_error,
+            "webhook_error": inbox.webhook_error,
         }
 
     def _one(self, condition: sa.ColumnElement[bool]) -> Inbox | None:
@@ -120,4 +121,5 @@ class SqlAlchemyInboxRepository:
             created_at=row.created_at,
             inbox_key=row.inbox_key,
             credentials_error=row.credentials_error,
+            webhook_error=row.webhook_error,
         )

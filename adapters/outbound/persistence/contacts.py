@@ -132,6 +132,17 @@ class SqlAlchemyContactRepository:
         rows = self._connection.execute(statement.limit(limit + 1)).all()
         return page_of([_contact(row) for row in rows], limit, lambda c: (c.created_at, c.id))
 
+    def readdress(self, contact_inbox_id: str, source_id: str) -> bool:
+        current = self.get_contact_inbox(contact_inbox_id)
+        if current is None or self._pair(current.inbox_id, source_id) is not None:
+            return False
+        self._connection.execute(
+            contact_inboxes.update()
+            .where(contact_inboxes.c.id == contact_inbox_id)
+            .values(source_id=source_id)
+        )
+        return True
+
     def set_unreachable(self, contact_inbox_id: str, reason: str | None) -> None:
         self._connection.execute(
             contact_inboxes.update()

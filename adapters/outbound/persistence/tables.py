@@ -77,6 +77,7 @@ inboxes = sa.Table(
     sa.Column("inbox_key", sa.String(128), nullable=False, unique=True),
     # Set when the provider refused the credentials (e.g. an expired token); cleared by a PATCH.
     sa.Column("credentials_error", sa.Text),
+    sa.Column("webhook_error", sa.Text),
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
 

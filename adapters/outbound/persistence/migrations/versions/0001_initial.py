@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("secrets", sa.Text, nullable=False),
         sa.Column("inbox_key", sa.String(128), nullable=False),
         sa.Column("credentials_error", sa.Text),
+        sa.Column("webhook_error", sa.Text),
         sa.Column("created_at", TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_inboxes"),
         _fk("account_id", "accounts.id", "inboxes"),
