@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.outbound.channels.api import plugin as api
+from adapters.outbound.channels.twilio import plugin as twilio
 from adapters.outbound.channels.whatsapp_360dialog import plugin as whatsapp_360dialog
 from adapters.outbound.channels.whatsapp_cloud import plugin as whatsapp_cloud
 from application.channels import ChannelPlugin
@@ -11,4 +12,5 @@ PLUGINS: list[ChannelPlugin] = [
     api,
     whatsapp_cloud,
     whatsapp_360dialog,
+    twilio,
 ]
