@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.outbound.channels.api import plugin as api
+from adapters.outbound.channels.telegram import plugin as telegram
 from adapters.outbound.channels.twilio import plugin as twilio
 from adapters.outbound.channels.whatsapp_360dialog import plugin as whatsapp_360dialog
 from adapters.outbound.channels.whatsapp_cloud import plugin as whatsapp_cloud
@@ -13,4 +14,5 @@ PLUGINS: list[ChannelPlugin] = [
     whatsapp_cloud,
     whatsapp_360dialog,
     twilio,
+    telegram,
 ]
