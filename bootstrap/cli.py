@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import sys
 import threading
@@ -177,9 +178,10 @@ def simulate(channel_type: str, host: str, port: int, options: tuple[str, ...]) 
     async def echo(request: web.Request, handler):  # type: ignore[no-untyped-def]
         body = await request.read()
         answer = await handler(request)
+        # Some providers put the credential in the path (Telegram's /bot<token>/...).
+        path = re.sub(r"/bot[^/]+/", "/bot<token>/", request.path)
         click.echo(
-            f"{request.method} {request.path} -> {answer.status}: "
-            f"{body.decode(errors='replace')[:500]}"
+            f"{request.method} {path} -> {answer.status}: {body.decode(errors='replace')[:500]}"
         )
         return answer
 
