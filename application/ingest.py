@@ -121,15 +121,27 @@ class EventIngestor:
     ) -> None:
         if self.uow.messages.by_source_id(self.inbox.id, source_id) is not None:
             return
-        # In a group the conversation belongs to the chat; the author is kept on the message.
+        # In a group the conversation belongs to the chat; each author is a contact of their own
+        # (the same one their one-to-one messages use), named on the message.
         party = Sender(source_id=chat.source_id, name=chat.title) if chat else sender
         if chat:
-            attributes["sender"] = {"source_id": sender.source_id, "name": sender.name}
+            author, _ = self.uow.contacts.get_or_create(
+                account_id=self.inbox.account_id,
+                inbox_id=self.inbox.id,
+                source_id=sender.source_id,
+                profile=_profile(sender),
+                now=self.now,
+            )
+            attributes["sender"] = {
+                "source_id": sender.source_id,
+                "name": sender.name,
+                "contact_id": author.id,
+            }
         contact, contact_inbox = self.uow.contacts.get_or_create(
             account_id=self.inbox.account_id,
             inbox_id=self.inbox.id,
             source_id=party.source_id,
-            profile=ContactProfile(party.name, party.phone_number, party.email, party.identifier),
+            profile=_profile(party),
             now=self.now,
         )
         conversation = self._conversation_for(contact.id, contact_inbox.id)
@@ -218,3 +230,7 @@ class EventIngestor:
     def _updated(self, message: Message) -> None:
         self.uow.messages.update(message)
         self.events.append(MessageUpdated(message.account_id, message.id, message.conversation_id))
+
+
+def _profile(sender: Sender) -> ContactProfile:
+    return ContactProfile(sender.name, sender.phone_number, sender.email, sender.identifier)

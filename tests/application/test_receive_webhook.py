@@ -152,6 +152,10 @@ def test_a_group_message_belongs_to_the_groups_conversation(world):
     assert first.content_attributes["sender"]["name"] == "Ann"
     assert second.content_attributes["sender"]["name"] == "Bob"
     assert only_conversation(world).contact.name == "Group"
+    contacts = {c.id: c.name for c in world.queries.contacts(world.account_id).items}
+    assert contacts[first.content_attributes["sender"]["contact_id"]] == "Ann"
+    assert contacts[second.content_attributes["sender"]["contact_id"]] == "Bob"
+    assert sorted(contacts.values()) == ["Ann", "Bob", "Group"]
 
 
 def test_reactions_and_quotes_point_at_the_channelhub_message(world):

@@ -172,7 +172,10 @@ def test_a_group_is_one_conversation_with_each_author_kept(telegram):
     authors = [
         m["content_attributes"]["sender"] for m in messages(client, base, conversation["id"])
     ]
-    assert authors == [{"source_id": ANA, "name": "Ana"}, {"source_id": BEN, "name": "Ben"}]
+    assert [(a["source_id"], a["name"]) for a in authors] == [(ANA, "Ana"), (BEN, "Ben")]
+    # Each author is a contact of their own: two contacts besides the group's.
+    contacts = {c["id"]: c["name"] for c in client.call("GET", f"{base}/contacts", 200)["data"]}
+    assert [contacts[a["contact_id"]] for a in authors] == ["Ana", "Ben"]
     sent = reply(client, base, conversation["id"], {"content": "looking into it"})
     assert final(client, base, conversation["id"], sent["id"])["status"] == "sent"
     assert simulator.received[-1].recipient_id == str(support["id"])
