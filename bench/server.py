@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 import waitress
 from flask import Flask, jsonify, request
@@ -28,6 +29,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
+    # A full queue under load is the point of the bench; its warnings would drown the figures.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     channelhub = create_app(public_url=f"http://127.0.0.1:{args.port}", deliver=False)
     app = DispatcherMiddleware(channelhub, {"/bare": bare_app()})
     waitress.serve(app, host="127.0.0.1", port=args.port, threads=args.threads, _quiet=True)

@@ -8,11 +8,29 @@ import sqlalchemy as sa
 
 from adapters.outbound.persistence.dialects import insert_ignoring_conflict
 from adapters.outbound.persistence.keyset import page_of, paginate
+from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import NOT_RESOLVED, conversations
 from domain.conversations import Conversation, ConversationStatus
 from domain.pagination import Page
 
 _ACTIVE = conversations.c.status != ConversationStatus.RESOLVED.value
+
+# Every webhook runs these (see prepared.py).
+_ACTIVE_FOR = PreparedStatement(
+    sa.select(conversations).where(
+        (conversations.c.contact_inbox_id == sa.bindparam("contact_inbox_id")) & _ACTIVE
+    )
+)
+_LATEST_FOR = PreparedStatement(
+    sa.select(conversations)
+    .where(conversations.c.contact_inbox_id == sa.bindparam("contact_inbox_id"))
+    .order_by(conversations.c.created_at.desc(), conversations.c.id.desc())
+    .limit(1)
+)
+# The SET clause comes from the parameters' column names; the row is picked by `conversation_id`.
+_UPDATE = PreparedStatement(
+    conversations.update().where(conversations.c.id == sa.bindparam("conversation_id"))
+)
 
 
 class SqlAlchemyConversationRepository:
@@ -20,19 +38,12 @@ class SqlAlchemyConversationRepository:
         self._connection = connection
 
     def active_for(self, contact_inbox_id: str) -> Conversation | None:
-        return self._first(
-            sa.select(conversations).where(
-                (conversations.c.contact_inbox_id == contact_inbox_id) & _ACTIVE
-            )
-        )
+        row = _ACTIVE_FOR.first(self._connection, {"contact_inbox_id": contact_inbox_id})
+        return None if row is None else _conversation(row)
 
     def latest_for(self, contact_inbox_id: str) -> Conversation | None:
-        return self._first(
-            sa.select(conversations)
-            .where(conversations.c.contact_inbox_id == contact_inbox_id)
-            .order_by(conversations.c.created_at.desc(), conversations.c.id.desc())
-            .limit(1)
-        )
+        row = _LATEST_FOR.first(self._connection, {"contact_inbox_id": contact_inbox_id})
+        return None if row is None else _conversation(row)
 
     def add_unless_active(self, conversation: Conversation) -> Conversation:
         values = _values(conversation)
@@ -49,14 +60,14 @@ class SqlAlchemyConversationRepository:
         return conversation
 
     def update(self, conversation: Conversation) -> None:
-        self._connection.execute(
-            conversations.update()
-            .where(conversations.c.id == conversation.id)
-            .values(
-                status=conversation.status.value,
-                last_incoming_at=conversation.last_incoming_at,
-                last_activity_at=conversation.last_activity_at,
-            )
+        _UPDATE.execute(
+            self._connection,
+            {
+                "conversation_id": conversation.id,
+                "status": conversation.status.value,
+                "last_incoming_at": conversation.last_incoming_at,
+                "last_activity_at": conversation.last_activity_at,
+            },
         )
 
     def get(self, account_id: str, conversation_id: str) -> Conversation | None:

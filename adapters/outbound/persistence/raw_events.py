@@ -8,8 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import raw_events
 from domain.ports.repositories import RawEvent
+
+# Every webhook inserts one (see prepared.py).
+_INSERT = PreparedStatement(raw_events.insert())
 
 
 class SqlAlchemyRawEventRepository:
@@ -17,20 +21,21 @@ class SqlAlchemyRawEventRepository:
         self._connection = connection
 
     def add(self, event: RawEvent) -> None:
-        self._connection.execute(
-            raw_events.insert().values(
-                id=event.id,
-                inbox_id=event.inbox_id,
-                channel_type=event.channel_type,
-                received_at=event.received_at,
-                headers=dict(event.headers),
-                body=event.body,
-                url=event.url,
-                query=dict(event.query),
-                error=event.error,
-                processed_at=event.processed_at,
-                extra=event.extra,
-            )
+        _INSERT.execute(
+            self._connection,
+            {
+                "id": event.id,
+                "inbox_id": event.inbox_id,
+                "channel_type": event.channel_type,
+                "received_at": event.received_at,
+                "headers": dict(event.headers),
+                "body": event.body,
+                "url": event.url,
+                "query": dict(event.query),
+                "error": event.error,
+                "processed_at": event.processed_at,
+                "extra": event.extra,
+            },
         )
 
     def update(self, event: RawEvent) -> None:
