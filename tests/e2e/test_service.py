@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,29 +12,12 @@ import pytest
 import requests
 
 from adapters.outbound.channels.api.simulator import ApiSimulator
+from tests.e2e.accounts import Client, admin_token
 from tests.e2e.conftest import wait_for
 from tests.support.loopback import LoopbackServer, free_port
 
 pytestmark = pytest.mark.slow
 SECRET = "e2e-hmac-secret"
-
-
-def admin_token(server) -> str:
-    match = re.search(r"admin token.*:\n\s+(\S+)", server.output)
-    assert match, server.output
-    return match.group(1)
-
-
-class Client:
-    def __init__(self, base: str, token: str) -> None:
-        self.base = base
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token}"
-
-    def call(self, method: str, path: str, expect: int, **kwargs):
-        answer = self.session.request(method, self.base + path, timeout=10, **kwargs)
-        assert answer.status_code == expect, answer.text
-        return answer.json()
 
 
 def setup_inbox(server, callback_base: str):

@@ -10,8 +10,8 @@ import requests
 from adapters.outbound.channels.telegram.simulator import TelegramSimulator
 from adapters.outbound.channels.telegram.simulator_updates import group_chat
 from domain.channels import Channel
+from tests.e2e.accounts import open_inbox
 from tests.e2e.conftest import wait_for
-from tests.e2e.test_service import Client, admin_token
 from tests.support.loopback import LoopbackServer
 
 pytestmark = pytest.mark.slow
@@ -25,18 +25,9 @@ def telegram(serve):
     simulator = TelegramSimulator()
     with LoopbackServer(simulator.app()) as bot_api:
         server = serve()
-        admin = Client(server.base_url, admin_token(server))
-        account = admin.call("POST", "/api/v1/accounts", 201, json={"name": "Acme"})
-        client = Client(server.base_url, account["api_token"])
-        base = f"/api/v1/accounts/{account['id']}"
-        config = simulator.channel_config(bot_api.base_url)
-        inbox = client.call(
-            "POST",
-            f"{base}/inboxes",
-            201,
-            json={"name": "Telegram", "channel": {"type": "telegram", **config}},
+        client, base, inbox, channel = open_inbox(
+            server, "telegram", simulator.channel_config(bot_api.base_url), "Telegram"
         )
-        channel = Channel("telegram", config)
         yield simulator, server, client, base, inbox, channel
         # Whatever happened, the bot token is in no log line and in no URL of ours.
         log = (server.workdir / f"serve-{server.port}.log").read_text()

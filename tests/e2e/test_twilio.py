@@ -15,8 +15,8 @@ import requests
 
 from adapters.outbound.channels.twilio.simulator import TwilioSimulator
 from domain.channels import Channel
+from tests.e2e.accounts import Client, open_inbox
 from tests.e2e.conftest import ServerProcess, wait_for
-from tests.e2e.test_service import Client, admin_token
 from tests.support.loopback import LoopbackServer
 
 pytestmark = pytest.mark.slow
@@ -82,18 +82,10 @@ def running(serve: Callable[..., ServerProcess], medium: str, **env: str) -> Ite
     simulator = TwilioSimulator(medium)
     with LoopbackServer(simulator.app()) as api:
         server = serve(**env)
-        admin = Client(server.base_url, admin_token(server))
-        account = admin.call("POST", "/api/v1/accounts", 201, json={"name": "Acme"})
-        client = Client(server.base_url, account["api_token"])
-        base = f"/api/v1/accounts/{account['id']}"
-        config = simulator.channel_config(api.base_url)
-        inbox = client.call(
-            "POST",
-            f"{base}/inboxes",
-            201,
-            json={"name": f"Twilio {medium}", "channel": {"type": "twilio", **config}},
+        client, base, inbox, channel = open_inbox(
+            server, "twilio", simulator.channel_config(api.base_url), f"Twilio {medium}"
         )
-        yield Twilio(simulator, server, client, base, inbox, Channel("twilio", config))
+        yield Twilio(simulator, server, client, base, inbox, channel)
 
 
 @pytest.fixture(params=["sms", "whatsapp"])

@@ -8,9 +8,8 @@ import pytest
 import requests
 
 from adapters.outbound.channels.whatsapp_cloud.simulator import WhatsAppCloudSimulator
-from domain.channels import Channel
+from tests.e2e.accounts import open_inbox
 from tests.e2e.conftest import wait_for
-from tests.e2e.test_service import Client, admin_token
 from tests.support.loopback import LoopbackServer
 
 pytestmark = pytest.mark.slow
@@ -21,18 +20,9 @@ def whatsapp(serve):
     simulator = WhatsAppCloudSimulator()
     with LoopbackServer(simulator.app()) as graph:
         server = serve()
-        admin = Client(server.base_url, admin_token(server))
-        account = admin.call("POST", "/api/v1/accounts", 201, json={"name": "Acme"})
-        client = Client(server.base_url, account["api_token"])
-        base = f"/api/v1/accounts/{account['id']}"
-        config = simulator.channel_config(graph.base_url)
-        inbox = client.call(
-            "POST",
-            f"{base}/inboxes",
-            201,
-            json={"name": "WhatsApp", "channel": {"type": "whatsapp_cloud", **config}},
+        client, base, inbox, channel = open_inbox(
+            server, "whatsapp_cloud", simulator.channel_config(graph.base_url), "WhatsApp"
         )
-        channel = Channel("whatsapp_cloud", config)
         yield simulator, server, client, base, inbox, channel
 
 
