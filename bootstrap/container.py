@@ -208,6 +208,7 @@ class Container(containers.DeclarativeContainer):
             _media_handler_factory, uow_factory, registry, media_store, clock, retry_policy
         ),
         concurrency=settings.provided.delivery_concurrency,
+        name="media",
     )
     recover_media = providers.Factory(RecoverPendingMedia, uow_factory, media_queue)
     provider_tasks = providers.Singleton(
@@ -221,6 +222,7 @@ class Container(containers.DeclarativeContainer):
             settings.provided.public_base_url.call(),
         ),
         concurrency=settings.provided.delivery_concurrency,
+        name="provider-tasks",
     )
     mark_conversation_read = providers.Factory(
         MarkConversationRead,

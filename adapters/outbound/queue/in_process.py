@@ -45,9 +45,11 @@ class InProcessDeliveryQueue:
         on_start: Callable[[], Any] | None = None,
         create_session: Callable[[], aiohttp.ClientSession] = create_client_session,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        name: str = "delivery",
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        self._name = name
         self._make_handler = make_handler
         self._on_start = on_start
         self._create_session = create_session
@@ -77,7 +79,7 @@ class InProcessDeliveryQueue:
             if self._thread is not None:
                 raise RuntimeError("the delivery queue was already started")
             self._thread = threading.Thread(
-                target=self._run, name="channelhub-delivery", daemon=True
+                target=self._run, name=f"channelhub-{self._name}", daemon=True
             )
         self._thread.start()
         self._ready.wait()
