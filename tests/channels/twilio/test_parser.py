@@ -10,6 +10,7 @@ from adapters.outbound.channels.twilio import plugin
 from domain.errors import MalformedWebhook
 from domain.messages import MessageStatus
 from domain.ports.webhooks import (
+    ContactReachabilityChanged,
     HttpReply,
     Ignored,
     InboundAttachment,
@@ -216,3 +217,24 @@ def test_twilio_is_answered_with_empty_twiml_so_it_sends_nothing_itself() -> Non
 
 def test_there_is_no_handshake() -> None:
     assert plugin.parser.handshake(signed_fixture("sms_text"), sms_channel()) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reachable"),
+    [("STOP", False), (" unsubscribe ", False), ("Start", True), ("UNSTOP", True)],
+)
+def test_an_sms_keyword_alone_says_whether_twilio_will_deliver(body, reachable) -> None:
+    message, change = parse_fixture("sms_text", Body=body)
+    assert isinstance(message, IncomingMessage)
+    assert change == ContactReachabilityChanged(
+        message.sender.source_id, reachable, None if reachable else f"sent {body.strip().upper()}"
+    )
+
+
+@pytest.mark.parametrize("body", ["Stop texting me", "stopped", "", "HELP"])
+def test_other_texts_change_nothing(body) -> None:
+    assert len(parse_fixture("sms_text", Body=body)) == 1
+
+
+def test_whatsapp_has_no_keyword_opt_out() -> None:
+    assert len(parse_fixture("whatsapp_text", Body="STOP")) == 1

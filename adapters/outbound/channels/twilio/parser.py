@@ -13,10 +13,12 @@ from domain.channels import Channel
 from domain.errors import MalformedWebhook, WebhookRejected
 from domain.messages import MessageStatus
 from domain.ports.webhooks import (
+    ContactReachabilityChanged,
     HttpReply,
     Ignored,
     InboundEvent,
     InboundRequest,
+    IncomingMessage,
     StatusUpdate,
 )
 
@@ -76,7 +78,8 @@ class TwilioWebhookParser:
         form = request.form()
         state = form.get("MessageStatus") or form.get("SmsStatus")
         if state is None or state in INBOUND_STATES:
-            return [incoming_message(form)]
+            message = incoming_message(form)
+            return [message, *_opt_out_keyword(message, channel)]
         return [_status(form, state)]
 
     def handshake(self, request: InboundRequest, channel: Channel) -> HttpReply | None:
@@ -84,6 +87,26 @@ class TwilioWebhookParser:
 
     def acknowledge(self, request: InboundRequest, channel: Channel) -> HttpReply | None:
         return HttpReply(200, EMPTY_TWIML, TWIML_CONTENT_TYPE)
+
+
+# Twilio's default keyword handling for SMS (long codes): after one of these alone, it refuses
+# sends to the number (error 21610) until one of the opt-in words comes back.
+OPT_OUT_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+)
+OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
+
+
+def _opt_out_keyword(message: IncomingMessage, channel: Channel) -> list[InboundEvent]:
+    """The contact's reachability as Twilio will see it, so a send is refused before queueing."""
+    if channel.get("medium", "sms") != "sms" or not message.content:
+        return []
+    word = message.content.strip().upper()
+    if word in OPT_OUT_WORDS:
+        return [ContactReachabilityChanged(message.sender.source_id, False, f"sent {word}")]
+    if word in OPT_IN_WORDS:
+        return [ContactReachabilityChanged(message.sender.source_id, True)]
+    return []
 
 
 def _status(form: Form, state: str) -> InboundEvent:
