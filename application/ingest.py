@@ -6,7 +6,7 @@ from datetime import datetime
 
 from application.ports import UnitOfWork
 from domain.accounts import Inbox
-from domain.contacts import ContactProfile
+from domain.contacts import Contact, ContactProfile
 from domain.conversations import Conversation
 from domain.events import (
     ConversationOpened,
@@ -132,6 +132,7 @@ class EventIngestor:
                 profile=_profile(sender),
                 now=self.now,
             )
+            self._fill_in(author, _profile(sender))
             attributes["sender"] = {
                 "source_id": sender.source_id,
                 "name": sender.name,
@@ -144,6 +145,7 @@ class EventIngestor:
             profile=_profile(party),
             now=self.now,
         )
+        self._fill_in(contact, _profile(party))
         conversation = self._conversation_for(contact.id, contact_inbox.id)
         sent_at = timestamp or self.now
         conversation.receive_incoming(sent_at, self.now)
@@ -167,6 +169,10 @@ class EventIngestor:
             self.events.append(
                 MessageCreated(self.inbox.account_id, message.id, conversation.id, "incoming")
             )
+
+    def _fill_in(self, contact: Contact, profile: ContactProfile) -> None:
+        if _blanks_filled(contact, profile):
+            self.uow.contacts.update(contact)
 
     def _conversation_for(self, contact_id: str, contact_inbox_id: str) -> Conversation:
         active = self.uow.conversations.active_for(contact_inbox_id)
@@ -230,6 +236,17 @@ class EventIngestor:
     def _updated(self, message: Message) -> None:
         self.uow.messages.update(message)
         self.events.append(MessageUpdated(message.account_id, message.id, message.conversation_id))
+
+
+def _blanks_filled(contact: Contact, profile: ContactProfile) -> bool:
+    """Fill what the contact does not know yet from what the provider says; never overwrite."""
+    changed = False
+    for name in ("name", "phone_number", "email", "identifier"):
+        known, told = getattr(contact, name), getattr(profile, name)
+        if known is None and told:
+            setattr(contact, name, told)
+            changed = True
+    return changed
 
 
 def _profile(sender: Sender) -> ContactProfile:

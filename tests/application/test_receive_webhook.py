@@ -321,3 +321,11 @@ def test_headers_whose_value_is_a_secret_are_dropped_from_raw_events(uow_factory
         [raw] = uow.raw_events.list()
     assert "x-token" not in raw.headers
     assert "good" not in repr(raw.headers)
+
+
+def test_what_a_provider_tells_later_fills_in_a_contacts_blanks_but_never_overwrites(world):
+    receive(world, {"kind": "text", "id": "m1", "from": "+100", "text": "hi"})
+    receive(world, {"kind": "text", "id": "m2", "from": "+100", "name": "Ann", "text": "me"})
+    receive(world, {"kind": "text", "id": "m3", "from": "+100", "name": "Annie", "text": "again"})
+    [contact] = world.queries.contacts(world.account_id).items
+    assert contact.name == "Ann"
