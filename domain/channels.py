@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from domain.errors import FieldError, InvalidInput
 from domain.ids import new_key
@@ -18,6 +19,18 @@ GENERATED_SECRET = {"secret": True, "generated": True}
 def secret(*, generated: bool = False) -> Any:
     """A config dataclass field that holds a secret; `generated` ones are made when absent."""
     return field(default="", repr=False, metadata=GENERATED_SECRET if generated else SECRET)
+
+
+def is_http_url(value: object) -> bool:
+    """An absolute http(s) URL with a host (and a valid port): what config URL fields need."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises for a port that is not a number in range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ into a 422 naming the channel."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from domain.channels import is_http_url
 
 _HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 
@@ -15,13 +16,7 @@ def require_text(name: str, value: object) -> None:
 
 
 def require_http_url(name: str, value: object) -> None:
-    try:
-        parts = urlsplit(value) if isinstance(value, str) else None
-        port = parts.port if parts else None  # raises for a port out of range
-    except ValueError:
-        parts = None
-        port = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+    if not is_http_url(value):
         raise ValueError(f"{name} must be an absolute http(s) URL")
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from domain.channels import SECRET, secret
+from domain.channels import SECRET, is_http_url, secret
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 # BotFather's tokens are `<bot id>:<secret part>`. The token goes into every API path, so
@@ -29,19 +28,8 @@ class TelegramConfig:
             raise ValueError("bot_token must be a BotFather token: <bot id>:<token>")
         if not isinstance(self.secret_token, str) or not _SECRET_TOKEN.fullmatch(self.secret_token):
             raise ValueError("secret_token must be 1-256 characters of A-Z a-z 0-9 _ -")
-        if not _is_http_url(self.api_base_url):
+        if not is_http_url(self.api_base_url):
             raise ValueError("api_base_url must be an absolute http(s) URL")
 
     def __repr__(self) -> str:
         return f"TelegramConfig(api_base_url={self.api_base_url!r})"
-
-
-def _is_http_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        parts = urlsplit(value)
-        port = parts.port  # raises for a port that is not a number in range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from domain.channels import SECRET
+from domain.channels import SECRET, is_http_url
 
 DEFAULT_API_BASE_URL = "https://api.twilio.com"
 MEDIUMS = ("sms", "whatsapp")
@@ -44,7 +43,7 @@ class TwilioConfig:
             )
         if self.messaging_service_sid and not _SERVICE_SID.fullmatch(self.messaging_service_sid):
             raise ValueError("messaging_service_sid must be MG and 32 hex digits")
-        if not _is_http_url(self.api_base_url):
+        if not is_http_url(self.api_base_url):
             raise ValueError("api_base_url must be an absolute http(s) URL")
 
     def __repr__(self) -> str:
@@ -61,14 +60,3 @@ def address_for(medium: object, address: str) -> str:
     if medium == "whatsapp":
         return WHATSAPP_PREFIX + bare_address(address)
     return address
-
-
-def _is_http_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        parts = urlsplit(value)
-        port = parts.port  # raises for a port out of range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
