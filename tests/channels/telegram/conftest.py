@@ -4,18 +4,13 @@ and the simulated Bot API served on loopback over real HTTP."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from adapters.outbound.channels.telegram import TelegramSimulator
 from adapters.outbound.channels.telegram import plugin as telegram_plugin
-from adapters.outbound.http_client import create_client_session
 from domain.channels import Channel
 from domain.ports.webhooks import InboundEvent, InboundRequest
 
@@ -49,28 +44,6 @@ def parsed(name: str) -> list[InboundEvent]:
     request = update_request(fixture_body(name))
     telegram_plugin.parser.verify(request, channel)
     return telegram_plugin.parser.parse(request, channel)
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with create_client_session() as client:
-        yield client
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[[web.Application], Any]]:
-    """Serve an aiohttp app on loopback; returns its base URL."""
-    servers: list[TestServer] = []
-
-    async def start(app: web.Application) -> str:
-        server = TestServer(app, host="127.0.0.1")
-        await server.start_server()
-        servers.append(server)
-        return str(server.make_url("")).rstrip("/")
-
-    yield start
-    for server in servers:
-        await server.close()
 
 
 @pytest.fixture

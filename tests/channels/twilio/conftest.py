@@ -4,19 +4,12 @@ simulator served on loopback over real HTTP."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import aiohttp
-import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
-
 from adapters.outbound.channels.twilio import plugin
 from adapters.outbound.channels.twilio.signature import SIGNATURE_HEADER, compute_signature
-from adapters.outbound.http_client import create_client_session
 from domain.channels import Channel
 from domain.ports.webhooks import InboundRequest
 
@@ -73,25 +66,3 @@ def signed(
 
 def signed_fixture(name: str, **kwargs: Any) -> InboundRequest:
     return signed(form_body(fixture_fields(name)), **kwargs)
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with create_client_session() as client:
-        yield client
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[[web.Application], Any]]:
-    """Serve an aiohttp app on loopback; returns its base URL."""
-    servers: list[TestServer] = []
-
-    async def start(app: web.Application) -> str:
-        server = TestServer(app, host="127.0.0.1")
-        await server.start_server()
-        servers.append(server)
-        return str(server.make_url("")).rstrip("/")
-
-    yield start
-    for server in servers:
-        await server.close()

@@ -4,19 +4,12 @@ loopback over real HTTP."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
-
-import aiohttp
-import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from adapters.outbound.channels.whatsapp_360dialog import plugin as dialog360_plugin
 from adapters.outbound.channels.whatsapp_cloud import plugin as cloud_plugin
 from adapters.outbound.graph_whatsapp.signature import sign
-from adapters.outbound.http_client import create_client_session
 from domain.channels import Channel
 from domain.ports.webhooks import InboundRequest
 
@@ -54,25 +47,3 @@ def dialog360_channel(**config: Any) -> Channel:
 def signed(body: bytes, secret: str = APP_SECRET) -> InboundRequest:
     headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, secret)}
     return InboundRequest.build("POST", WEBHOOK_URL, headers, body)
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with create_client_session() as client:
-        yield client
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[[web.Application], Any]]:
-    """Serve an aiohttp app on loopback; returns its base URL."""
-    servers: list[TestServer] = []
-
-    async def start(app: web.Application) -> str:
-        server = TestServer(app, host="127.0.0.1")
-        await server.start_server()
-        servers.append(server)
-        return str(server.make_url("")).rstrip("/")
-
-    yield start
-    for server in servers:
-        await server.close()
