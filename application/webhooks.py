@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from application.channels import ChannelRegistry
+from application.group_commit import GroupCommit
 from application.inboxes import InboxLookup
 from application.ingest import EventIngestor
-from application.ports import DeliveryQueue, EventPublisher, UnitOfWorkFactory
+from application.ports import DeliveryQueue, EventPublisher, UnitOfWork, UnitOfWorkFactory
 from domain.accounts import Inbox
 from domain.errors import MalformedWebhook, NotFound, WebhookRejected
+from domain.events import DomainEvent
 from domain.ids import new_id
 from domain.ports.clock import Clock
 from domain.ports.repositories import RawEvent
@@ -29,6 +31,20 @@ class WebhookOutcome:
     reply: HttpReply | None = None
 
 
+@dataclass
+class _Stored:
+    """What a webhook's transaction produced, acted on once it is committed."""
+
+    published: list[DomainEvent] = field(default_factory=list)
+    media_pending: list[str] = field(default_factory=list)
+    follow_ups: list[str] = field(default_factory=list)
+
+
+def _keep(uow: UnitOfWork, raws: list[RawEvent]) -> None:
+    for raw in raws:
+        uow.raw_events.add(raw)
+
+
 class ReceiveWebhook:
     def __init__(
         self,
@@ -39,6 +55,7 @@ class ReceiveWebhook:
         inboxes: InboxLookup | None = None,
         media_queue: DeliveryQueue | None = None,
         follow_up_queue: DeliveryQueue | None = None,
+        group: GroupCommit | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.registry = registry
@@ -47,6 +64,9 @@ class ReceiveWebhook:
         self.inboxes = inboxes or InboxLookup(uow_factory, clock, ttl_seconds=0)
         self.media_queue = media_queue
         self.follow_up_queue = follow_up_queue
+        # Concurrent webhooks share transactions (see group_commit.py); each still gets its
+        # answer only after its own writes are committed.
+        self.group = group or GroupCommit(uow_factory)
 
     def __call__(self, slug: str, inbox_key: str | None, request: InboundRequest) -> WebhookOutcome:
         """Verify, parse and store one provider request, then say how to answer it.
@@ -61,32 +81,31 @@ class ReceiveWebhook:
         try:
             parsed = [plugin.parser.parse(request, inbox.channel) for inbox in targets]
         except MalformedWebhook as exc:
-            with self.uow_factory() as uow:
-                for raw in raws:
-                    raw.error = str(exc)
-                    uow.raw_events.add(raw)
-                uow.commit()
+            for raw in raws:
+                raw.error = str(exc)
+            self.group.run(lambda uow: _keep(uow, raws))
             raise
-        published = []
-        media_pending: list[str] = []
-        follow_ups: list[str] = []
-        with self.uow_factory() as uow:
+
+        def store(uow: UnitOfWork) -> _Stored:
+            stored = _Stored()
             for inbox, events, raw in zip(targets, parsed, raws, strict=True):
                 ingestor = EventIngestor(uow, inbox, now)
                 for event in events:
                     ingestor.apply(event)
                 raw.processed_at = now
                 uow.raw_events.add(raw)
-                published += ingestor.events
-                media_pending += ingestor.media_pending
-                follow_ups += ingestor.follow_ups
-            uow.commit()
-        self.publisher.publish(published)
+                stored.published += ingestor.events
+                stored.media_pending += ingestor.media_pending
+                stored.follow_ups += ingestor.follow_ups
+            return stored
+
+        stored = self.group.run(store)
+        self.publisher.publish(stored.published)
         if self.media_queue is not None:
-            for message_id in media_pending:
+            for message_id in stored.media_pending:
                 self.media_queue.enqueue(message_id)
         if self.follow_up_queue is not None:
-            for message_id in follow_ups:
+            for message_id in stored.follow_ups:
                 self.follow_up_queue.enqueue(message_id)
         everything = [event for events in parsed for event in events]
         return WebhookOutcome(everything, plugin.parser.acknowledge(request, targets[0].channel))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from adapters.outbound.persistence.dialects import insert_ignoring_conflict
 from adapters.outbound.persistence.keyset import page_of, paginate
+from adapters.outbound.persistence.pending import PendingWrites
 from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import NOT_RESOLVED, conversations
 from domain.conversations import Conversation, ConversationStatus
@@ -15,10 +16,12 @@ from domain.pagination import Page
 
 _ACTIVE = conversations.c.status != ConversationStatus.RESOLVED.value
 
-# Every webhook runs these (see prepared.py).
+# Every webhook runs these (see prepared.py). The partial index's own predicate, as a literal:
+# compared with a bound value, SQLite prepares the statement again on every run to decide
+# whether that index applies.
 _ACTIVE_FOR = PreparedStatement(
     sa.select(conversations).where(
-        (conversations.c.contact_inbox_id == sa.bindparam("contact_inbox_id")) & _ACTIVE
+        (conversations.c.contact_inbox_id == sa.bindparam("contact_inbox_id")) & NOT_RESOLVED
     )
 )
 _LATEST_FOR = PreparedStatement(
@@ -34,16 +37,33 @@ _UPDATE = PreparedStatement(
 
 
 class SqlAlchemyConversationRepository:
-    def __init__(self, connection: sa.Connection) -> None:
-        self._connection = connection
+    """`pending` (SQLite only): hold back updates until commit or a read (see pending.py)."""
+
+    def __init__(self, connection: sa.Connection, pending: PendingWrites | None = None) -> None:
+        self._db = connection
+        self._pending = pending
+
+    @property
+    def _connection(self) -> sa.Connection:
+        """The connection, once what is held back has been written: for every other statement."""
+        if self._pending is not None:
+            self._pending.flush()
+        return self._db
 
     def active_for(self, contact_inbox_id: str) -> Conversation | None:
-        row = _ACTIVE_FOR.first(self._connection, {"contact_inbox_id": contact_inbox_id})
+        row = _ACTIVE_FOR.first(self._for(contact_inbox_id), {"contact_inbox_id": contact_inbox_id})
         return None if row is None else _conversation(row)
 
     def latest_for(self, contact_inbox_id: str) -> Conversation | None:
-        row = _LATEST_FOR.first(self._connection, {"contact_inbox_id": contact_inbox_id})
+        row = _LATEST_FOR.first(self._for(contact_inbox_id), {"contact_inbox_id": contact_inbox_id})
         return None if row is None else _conversation(row)
+
+    def _for(self, contact_inbox_id: str) -> sa.Connection:
+        """The connection for reading one contact inbox's conversations: held updates of other
+        contact inboxes' conversations cannot change the answer."""
+        if self._pending is not None and contact_inbox_id in self._pending.updated_contact_inboxes:
+            return self._connection
+        return self._db
 
     def add_unless_active(self, conversation: Conversation) -> Conversation:
         values = _values(conversation)
@@ -60,15 +80,17 @@ class SqlAlchemyConversationRepository:
         return conversation
 
     def update(self, conversation: Conversation) -> None:
-        _UPDATE.execute(
-            self._connection,
-            {
-                "conversation_id": conversation.id,
-                "status": conversation.status.value,
-                "last_incoming_at": conversation.last_incoming_at,
-                "last_activity_at": conversation.last_activity_at,
-            },
-        )
+        values = {
+            "conversation_id": conversation.id,
+            "status": conversation.status.value,
+            "last_incoming_at": conversation.last_incoming_at,
+            "last_activity_at": conversation.last_activity_at,
+        }
+        if self._pending is None:
+            _UPDATE.execute(self._db, values)
+        else:
+            self._pending.hold(_UPDATE, values)
+            self._pending.updated_contact_inboxes.add(conversation.contact_inbox_id)
 
     def get(self, account_id: str, conversation_id: str) -> Conversation | None:
         return self._first(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from adapters.outbound.persistence.dialects import insert_ignoring_conflict
 from adapters.outbound.persistence.keyset import page_of, paginate
+from adapters.outbound.persistence.pending import PendingWrites
 from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import messages
 from domain.messages import Attachment, AttachmentStatus, Message, MessageStatus, MessageType
@@ -27,6 +28,7 @@ _BY_SOURCE_ID = PreparedStatement(
         & (messages.c.source_id == sa.bindparam("source_id"))
     )
 )
+_INSERT = PreparedStatement(messages.insert())
 
 
 def _unclaimed(now: datetime) -> sa.ColumnElement[bool]:
@@ -34,8 +36,18 @@ def _unclaimed(now: datetime) -> sa.ColumnElement[bool]:
 
 
 class SqlAlchemyMessageRepository:
-    def __init__(self, connection: sa.Connection) -> None:
-        self._connection = connection
+    """`pending` (SQLite only): hold back inserts that cannot conflict (see pending.py)."""
+
+    def __init__(self, connection: sa.Connection, pending: PendingWrites | None = None) -> None:
+        self._db = connection
+        self._pending = pending
+
+    @property
+    def _connection(self) -> sa.Connection:
+        """The connection, once what is held back has been written: for every other statement."""
+        if self._pending is not None:
+            self._pending.flush()
+        return self._db
 
     def add(self, message: Message) -> bool:
         values = {
@@ -47,6 +59,10 @@ class SqlAlchemyMessageRepository:
             "created_at": message.created_at,
             **_mutable_values(message),
         }
+        key = (message.inbox_id, message.source_id or "")
+        if self._pending is not None and message.source_id and self._pending.may_hold_message(key):
+            self._pending.hold_message(key, _INSERT, values)
+            return True
         return insert_ignoring_conflict(
             self._connection, messages, values, conflict_on=("inbox_id", "source_id")
         )
@@ -68,8 +84,17 @@ class SqlAlchemyMessageRepository:
         return self._first(sa.select(messages).where(messages.c.id == message_id).with_for_update())
 
     def by_source_id(self, inbox_id: str, source_id: str) -> Message | None:
-        row = _BY_SOURCE_ID.first(self._connection, {"inbox_id": inbox_id, "source_id": source_id})
-        return None if row is None else _message(row)
+        key = (inbox_id, source_id)
+        # A held message is not in the database yet; every other one is.
+        held = self._pending is not None and self._pending.holds_message(key)
+        row = _BY_SOURCE_ID.first(
+            self._connection if held else self._db, {"inbox_id": inbox_id, "source_id": source_id}
+        )
+        if row is not None:
+            return _message(row)
+        if self._pending is not None:
+            self._pending.note_absent(key)
+        return None
 
     def latest_incoming(self, conversation_id: str) -> Message | None:
         row = self._connection.execute(

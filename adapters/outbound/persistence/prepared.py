@@ -53,6 +53,12 @@ class PreparedStatement:
         plan = self._plan(connection.dialect, tuple(parameters))
         return int(plan.run(connection, parameters, fetch=False))
 
+    def execute_many(self, connection: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run an INSERT or UPDATE once per row, in one driver call; every row has the same keys."""
+        if rows:
+            plan = self._plan(connection.dialect, tuple(rows[0]))
+            plan.run_many(connection, rows)
+
     def _plan(self, dialect: Dialect, keys: tuple[str, ...] | None) -> _Plan:
         plans = self._plans.get(dialect)
         plan = None if plans is None else plans.get(keys)
@@ -97,18 +103,8 @@ class _Plan:
         self._results: dict[tuple[Any, ...], list[Processor]] = {}
 
     def run(self, connection: sa.Connection, parameters: Mapping[str, Any], *, fetch: bool) -> Any:
-        if not connection.in_transaction():
-            connection.begin()  # as Connection.execute would: on SQLite, BEGIN IMMEDIATE
-        pooled = connection.connection  # raises SQLAlchemy's own error when closed or invalid
-        values = {**self.fixed, **parameters} if self.fixed else parameters
-        try:
-            processed = [
-                values[name] if processor is None else processor(values[name])
-                for name, processor in zip(self.names, self.processors, strict=True)
-            ]
-        except Exception as exc:
-            raise self._wrapped(connection, exc, None, None) from exc
-        bound = processed if self.positional else dict(zip(self.names, processed, strict=True))
+        pooled = self._pooled(connection)
+        bound = self._bound(connection, parameters)
         cursor = None
         try:
             cursor = pooled.cursor()
@@ -127,6 +123,36 @@ class _Plan:
         assert self.row is not None
         processors = self._result_processors(description)
         return self.row(*(v if p is None else p(v) for v, p in zip(raw, processors, strict=True)))
+
+    def run_many(self, connection: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        pooled = self._pooled(connection)
+        bound = [self._bound(connection, row) for row in rows]
+        cursor = None
+        try:
+            cursor = pooled.cursor()
+            cursor.executemany(self.sql, bound)
+        except self.dialect.loaded_dbapi.Error as exc:
+            raise self._wrapped(connection, exc, bound, cursor) from exc
+        finally:
+            if cursor is not None:
+                cursor.close()
+
+    @staticmethod
+    def _pooled(connection: sa.Connection) -> Any:
+        if not connection.in_transaction():
+            connection.begin()  # as Connection.execute would: on SQLite, BEGIN IMMEDIATE
+        return connection.connection  # raises SQLAlchemy's own error when closed or invalid
+
+    def _bound(self, connection: sa.Connection, parameters: Mapping[str, Any]) -> Any:
+        values = {**self.fixed, **parameters} if self.fixed else parameters
+        try:
+            processed = [
+                values[name] if processor is None else processor(values[name])
+                for name, processor in zip(self.names, self.processors, strict=True)
+            ]
+        except Exception as exc:
+            raise self._wrapped(connection, exc, None, None) from exc
+        return processed if self.positional else dict(zip(self.names, processed, strict=True))
 
     def _result_processors(self, description: Sequence[Sequence[Any]]) -> list[Processor]:
         # Processors may depend on the driver's type codes, as SQLAlchemy's do.

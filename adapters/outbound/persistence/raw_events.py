@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from adapters.outbound.persistence.pending import PendingWrites
 from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import raw_events
 from domain.ports.repositories import RawEvent
@@ -17,26 +18,37 @@ _INSERT = PreparedStatement(raw_events.insert())
 
 
 class SqlAlchemyRawEventRepository:
-    def __init__(self, connection: sa.Connection) -> None:
-        self._connection = connection
+    """`pending` (SQLite only): hold back inserts until commit or a read (see pending.py)."""
+
+    def __init__(self, connection: sa.Connection, pending: PendingWrites | None = None) -> None:
+        self._db = connection
+        self._pending = pending
+
+    @property
+    def _connection(self) -> sa.Connection:
+        """The connection, once what is held back has been written: for every other statement."""
+        if self._pending is not None:
+            self._pending.flush()
+        return self._db
 
     def add(self, event: RawEvent) -> None:
-        _INSERT.execute(
-            self._connection,
-            {
-                "id": event.id,
-                "inbox_id": event.inbox_id,
-                "channel_type": event.channel_type,
-                "received_at": event.received_at,
-                "headers": dict(event.headers),
-                "body": event.body,
-                "url": event.url,
-                "query": dict(event.query),
-                "error": event.error,
-                "processed_at": event.processed_at,
-                "extra": event.extra,
-            },
-        )
+        values = {
+            "id": event.id,
+            "inbox_id": event.inbox_id,
+            "channel_type": event.channel_type,
+            "received_at": event.received_at,
+            "headers": dict(event.headers),
+            "body": event.body,
+            "url": event.url,
+            "query": dict(event.query),
+            "error": event.error,
+            "processed_at": event.processed_at,
+            "extra": event.extra,
+        }
+        if self._pending is None:
+            _INSERT.execute(self._db, values)
+        else:
+            self._pending.hold(_INSERT, values)
 
     def update(self, event: RawEvent) -> None:
         # What came in is history; only what processing made of it changes.

@@ -15,6 +15,7 @@ from adapters.outbound.persistence.accounts import (
 from adapters.outbound.persistence.contacts import SqlAlchemyContactRepository
 from adapters.outbound.persistence.conversations import SqlAlchemyConversationRepository
 from adapters.outbound.persistence.messages import SqlAlchemyMessageRepository
+from adapters.outbound.persistence.pending import PendingWrites
 from adapters.outbound.persistence.raw_events import SqlAlchemyRawEventRepository
 from domain.ports.repositories import (
     AccountRepository,
@@ -41,22 +42,28 @@ class SqlAlchemyUnitOfWork:
     messages: MessageRepository
     raw_events: RawEventRepository
 
-    def __init__(self, engine: sa.Engine, secret_box: SecretBox) -> None:
+    def __init__(
+        self, engine: sa.Engine, secret_box: SecretBox, *, hold_writes: bool | None = None
+    ) -> None:
         self._engine = engine
         self._secret_box = secret_box
         self._connection: sa.Connection | None = None
+        # Only where a transaction holds the write lock from its first statement (pending.py).
+        self._hold_writes = engine.dialect.name == "sqlite" if hold_writes is None else hold_writes
+        self._pending: PendingWrites | None = None
 
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
         connection = self._engine.connect()
         self._connection = connection
+        pending = self._pending = PendingWrites(connection) if self._hold_writes else None
         self.accounts = SqlAlchemyAccountRepository(connection)
         self.inboxes = SqlAlchemyInboxRepository(connection, self._secret_box)
         self.contacts = SqlAlchemyContactRepository(connection)
-        self.conversations = SqlAlchemyConversationRepository(connection)
-        self.messages = SqlAlchemyMessageRepository(connection)
-        self.raw_events = SqlAlchemyRawEventRepository(connection)
+        self.conversations = SqlAlchemyConversationRepository(connection, pending)
+        self.messages = SqlAlchemyMessageRepository(connection, pending)
+        self.raw_events = SqlAlchemyRawEventRepository(connection, pending)
         return self
 
     def __exit__(
@@ -68,6 +75,9 @@ class SqlAlchemyUnitOfWork:
         connection, self._connection = self._connection, None
         if connection is None:
             return
+        if self._pending is not None:
+            self._pending.discard()
+            self._pending = None
         try:
             if connection.in_transaction():
                 connection.rollback()
@@ -75,10 +85,16 @@ class SqlAlchemyUnitOfWork:
             connection.close()
 
     def commit(self) -> None:
-        self._active().commit()
+        connection = self._active()
+        if self._pending is not None:
+            self._pending.flush()
+        connection.commit()
 
     def rollback(self) -> None:
-        self._active().rollback()
+        connection = self._active()
+        if self._pending is not None:
+            self._pending.discard()
+        connection.rollback()
 
     def _active(self) -> sa.Connection:
         if self._connection is None:
