@@ -20,7 +20,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from application.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -29,6 +29,26 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 Job = Callable[[UnitOfWork], T]
+
+
+class CommitRunner(Protocol):
+    """Runs `job(uow)` in a transaction and commits; the result once committed."""
+
+    def run(self, job: Job[T]) -> T: ...
+
+
+class OwnTransactions:
+    """Each job in a transaction of its own: for databases whose concurrent transactions overlap
+    (PostgreSQL, where several connections' round trips and commits proceed side by side)."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow_factory = uow_factory
+
+    def run(self, job: Job[T]) -> T:
+        with self._uow_factory() as uow:
+            result = job(uow)
+            uow.commit()
+        return result
 
 
 class _Ticket(Generic[T]):

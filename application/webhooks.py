@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from application.channels import ChannelRegistry
-from application.group_commit import GroupCommit
+from application.group_commit import CommitRunner, GroupCommit
 from application.inboxes import InboxLookup
 from application.ingest import EventIngestor
 from application.ports import DeliveryQueue, EventPublisher, UnitOfWork, UnitOfWorkFactory
@@ -55,7 +55,7 @@ class ReceiveWebhook:
         inboxes: InboxLookup | None = None,
         media_queue: DeliveryQueue | None = None,
         follow_up_queue: DeliveryQueue | None = None,
-        group: GroupCommit | None = None,
+        group: CommitRunner | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.registry = registry

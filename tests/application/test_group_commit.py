@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from adapters.contracts.fixtures import Scene, set_scene
-from application.group_commit import GroupCommit
+from application.group_commit import GroupCommit, OwnTransactions
 from application.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -165,3 +165,19 @@ def test_many_concurrent_callers_each_get_their_own_result(
         for i, message_id in results.items():
             found = uow.messages.by_source_id(scene.inbox.id, f"m{i}")
             assert found is not None and found.id == message_id
+
+
+def test_own_transactions_commit_each_job_alone(uow_factory: UnitOfWorkFactory) -> None:
+    scene = set_scene(uow_factory)
+    counting = CountingFactory(uow_factory)
+    runner = OwnTransactions(counting)
+    assert runner.run(store(scene, "m1"))
+
+    def failing(uow: UnitOfWork) -> str:
+        store(scene, "doomed")(uow)
+        raise ValueError("fails after writing")
+
+    with pytest.raises(ValueError):
+        runner.run(failing)
+    assert stored(uow_factory, scene, "m1") and not stored(uow_factory, scene, "doomed")
+    assert counting.opened == 2
