@@ -265,5 +265,49 @@ class RecoverPendingDeliveries:
         return len(due)
 
 
+class RequeueOverdueDeliveries:
+    """For a durable queue shared by many workers, run every few seconds: queue again what is
+    long overdue.
+
+    Such a queue loses work only in rare ways (a process died between commit and enqueue, the
+    queue was unreachable, a worker died holding a claim), so only messages due for longer than
+    `grace` are looked at, and each is queued at most once per `grace`: a backlog is not flooded
+    with copies (and a copy that does arrive is skipped by the delivery claim).
+    """
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        queue: DeliveryQueue,
+        grace: timedelta = timedelta(minutes=1),
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.queue = queue
+        self.grace = grace
+        self._queued_at: dict[str, datetime] = {}
+
+    def __call__(self, batch: int = 1000) -> int:
+        now = self.clock.now()
+        cutoff = now - self.grace
+        with self.uow_factory() as uow:
+            due = uow.messages.due_deliveries(now, batch)
+        queued_at: dict[str, datetime] = {}
+        requeued = 0
+        for message_id, due_at in due:
+            if due_at > cutoff:
+                continue
+            last = self._queued_at.get(message_id)
+            if last is None or last <= cutoff:
+                self.queue.enqueue(message_id)
+                last, requeued = now, requeued + 1
+            queued_at[message_id] = last
+        self._queued_at = queued_at  # sent, failed or claimed messages are forgotten
+        if requeued:
+            log.info("queued %d overdue outgoing messages again", requeued)
+        return requeued
+
+
 def is_final(status: MessageStatus) -> bool:
     return status is not MessageStatus.PENDING

@@ -7,6 +7,7 @@ import re
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
 
@@ -69,27 +70,44 @@ def serve(host: str, port: int, threads: int) -> None:
         stop_delivery(container)
 
 
-@main.command(help="Run a delivery worker without HTTP: sends due outgoing messages.")
+@main.command(
+    help="Run a worker without HTTP: sends due outgoing messages, fetches media, runs provider "
+    "tasks. With CHANNELHUB_QUEUE_URL=redis://... it consumes the Dramatiq queues that `serve` "
+    "fills; run as many as you like, on as many machines."
+)
 @click.option(
     "--poll-interval",
     default=5.0,
     show_default=True,
     type=float,
-    help="Seconds between looks for due messages.",
+    help="Seconds between looks in the database for due messages (with Redis: for overdue "
+    "ones the queue lost).",
 )
 def worker(poll_interval: float) -> None:
-    from bootstrap.runtime import build_container, start_delivery, stop_delivery
+    from bootstrap.runtime import build_container, start_workers, stop_delivery, uses_shared_queue
 
     settings = Settings()
     _configure_logging(settings)
     container = build_container(settings)
-    start_delivery(container)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    click.echo("channelhub worker running (Ctrl-C to stop)")
+    try:
+        start_workers(container)
+    except RuntimeError as exc:  # e.g. Redis unreachable: say so and exit non-zero
+        stop_delivery(container)
+        raise click.ClickException(str(exc)) from exc
+    look_again: Callable[[], int]
+    if uses_shared_queue(container):
+        # Redis keeps the work; the database is only looked at for what the queue lost.
+        look_again = container.requeue_overdue_deliveries()
+        look_again()
+        click.echo("channelhub worker consuming the Redis queues (Ctrl-C to stop)")
+    else:
+        look_again = container.recover_deliveries()
+        click.echo("channelhub worker running (Ctrl-C to stop)")
     try:
         while not stop.wait(poll_interval):
-            container.recover_deliveries()()
+            look_again()
     except KeyboardInterrupt:
         pass
     finally:

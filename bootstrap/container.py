@@ -15,6 +15,7 @@ from adapters.outbound.persistence import (
     SqlAlchemyUnitOfWork,
     create_database_engine,
 )
+from adapters.outbound.queue.dramatiq_redis import DramatiqDeliveryQueue
 from adapters.outbound.queue.in_process import InProcessDeliveryQueue
 from adapters.outbound.url_media import UrlMediaFetcher
 from application.channels import ChannelRegistry, FollowUp, WebhookRegistrar
@@ -22,9 +23,11 @@ from application.delivery import (
     DeliverMessage,
     DeliveryOutcome,
     RecoverPendingDeliveries,
+    RequeueOverdueDeliveries,
     RetryPolicy,
 )
 from application.follow_ups import RunFollowUp
+from application.group_commit import CommitRunner, GroupCommit, OwnTransactions
 from application.inboxes import InboxLookup
 from application.jobs import JobRouter, KindQueue
 from application.management import (
@@ -75,8 +78,19 @@ def _delivery_handler_factory(
     return make_handler
 
 
+QUEUE_URL_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
 def _queue_kind(url: str | None) -> str:
-    return "redis" if url else "in_process"
+    """Unset: each process delivers in-process; a Redis URL: Dramatiq workers do."""
+    if not url:
+        return "in_process"
+    if url.startswith(QUEUE_URL_SCHEMES):
+        return "redis"
+    raise RuntimeError(
+        f"CHANNELHUB_QUEUE_URL={url.split('://')[0]}://... is not supported: use a redis:// "
+        "URL for the distributed worker, or unset it for in-process delivery"
+    )
 
 
 def _media_handler_factory(
@@ -151,11 +165,10 @@ def _senders(registry: ChannelRegistry, session: Any) -> Callable[[str], Channel
     return sender_for
 
 
-def _unsupported_queue(url: str) -> None:
-    raise RuntimeError(
-        f"CHANNELHUB_QUEUE_URL={url.split('://')[0]}://... is not supported yet; "
-        "unset it for in-process delivery"
-    )
+def _commit_runner(engine: Any, uow_factory: UnitOfWorkFactory) -> CommitRunner:
+    if engine.dialect.name == "sqlite":
+        return GroupCommit(uow_factory)
+    return OwnTransactions(uow_factory)
 
 
 class Container(containers.DeclarativeContainer):
@@ -176,53 +189,88 @@ class Container(containers.DeclarativeContainer):
         max_attempts=settings.provided.max_attempts,
         base_seconds=settings.provided.retry_base_seconds,
     )
+    # Each kind of background work has a queue of its own, in-process or on Redis alike, so a
+    # backlog of one never holds up the others.
+    queue_kind = providers.Callable(_queue_kind, settings.provided.queue_url)
+    delivery_handlers = providers.Callable(
+        _delivery_handler_factory,
+        uow_factory,
+        registry,
+        clock,
+        retry_policy,
+        publisher,
+        settings.provided.public_base_url.call(),
+    )
     in_process_queue = providers.Singleton(
         InProcessDeliveryQueue,
-        providers.Callable(
-            _delivery_handler_factory,
-            uow_factory,
-            registry,
-            clock,
-            retry_policy,
-            publisher,
-            settings.provided.public_base_url.call(),
-        ),
+        delivery_handlers,
         concurrency=settings.provided.delivery_concurrency,
     )
     delivery_queue = providers.Selector(
-        providers.Callable(_queue_kind, settings.provided.queue_url),
+        queue_kind,
         in_process=in_process_queue,
-        redis=providers.Callable(_unsupported_queue, settings.provided.queue_url),
+        redis=providers.Singleton(
+            DramatiqDeliveryQueue,
+            delivery_handlers,
+            url=settings.provided.queue_url,
+            name="delivery",
+            concurrency=settings.provided.delivery_concurrency,
+        ),
     )
 
     recover_deliveries = providers.Factory(
         RecoverPendingDeliveries, uow_factory, clock, delivery_queue
     )
+    requeue_overdue_deliveries = providers.Factory(
+        RequeueOverdueDeliveries, uow_factory, clock, delivery_queue
+    )
 
     media_store = providers.Singleton(SqlAlchemyMediaStore, engine)
     media_links = providers.Singleton(MediaLinks, credentials.provided.secret_key, clock)
     serve_media = providers.Factory(ServeMedia, media_links, media_store)
-    media_queue = providers.Singleton(
-        InProcessDeliveryQueue,
-        providers.Callable(
-            _media_handler_factory, uow_factory, registry, media_store, clock, retry_policy
+    media_handlers = providers.Callable(
+        _media_handler_factory, uow_factory, registry, media_store, clock, retry_policy
+    )
+    media_queue = providers.Selector(
+        queue_kind,
+        in_process=providers.Singleton(
+            InProcessDeliveryQueue,
+            media_handlers,
+            concurrency=settings.provided.delivery_concurrency,
+            name="media",
         ),
-        concurrency=settings.provided.delivery_concurrency,
-        name="media",
+        redis=providers.Singleton(
+            DramatiqDeliveryQueue,
+            media_handlers,
+            url=settings.provided.queue_url,
+            name="media",
+            concurrency=settings.provided.delivery_concurrency,
+        ),
     )
     recover_media = providers.Factory(RecoverPendingMedia, uow_factory, media_queue)
-    provider_tasks = providers.Singleton(
-        InProcessDeliveryQueue,
-        providers.Callable(
-            _provider_tasks_factory,
-            registry,
-            uow_factory,
-            clock,
-            retry_policy,
-            settings.provided.public_base_url.call(),
+    provider_task_handlers = providers.Callable(
+        _provider_tasks_factory,
+        registry,
+        uow_factory,
+        clock,
+        retry_policy,
+        settings.provided.public_base_url.call(),
+    )
+    provider_tasks = providers.Selector(
+        queue_kind,
+        in_process=providers.Singleton(
+            InProcessDeliveryQueue,
+            provider_task_handlers,
+            concurrency=settings.provided.delivery_concurrency,
+            name="provider-tasks",
         ),
-        concurrency=settings.provided.delivery_concurrency,
-        name="provider-tasks",
+        redis=providers.Singleton(
+            DramatiqDeliveryQueue,
+            provider_task_handlers,
+            url=settings.provided.queue_url,
+            name="provider-tasks",
+            concurrency=settings.provided.delivery_concurrency,
+        ),
     )
     mark_conversation_read = providers.Factory(
         MarkConversationRead,
@@ -251,6 +299,9 @@ class Container(containers.DeclarativeContainer):
         StartConversation, uow_factory, registry, clock, delivery_queue, publisher
     )
     change_conversation_status = providers.Factory(ChangeConversationStatus, uow_factory, publisher)
+    # SQLite takes one writer at a time: concurrent webhooks share its transactions (one group
+    # for the whole process). PostgreSQL runs transactions side by side: each keeps its own.
+    group_commit = providers.Singleton(_commit_runner, engine, uow_factory)
     receive_webhook = providers.Factory(
         ReceiveWebhook,
         uow_factory,
@@ -260,6 +311,7 @@ class Container(containers.DeclarativeContainer):
         inboxes=inbox_lookup,
         media_queue=media_queue,
         follow_up_queue=providers.Factory(KindQueue, provider_tasks, "follow_up"),
+        group=group_commit,
     )
     answer_handshake = providers.Factory(AnswerHandshake, inbox_lookup, registry)
     replay_raw_events = providers.Factory(ReplayRawEvents, uow_factory, registry, clock, publisher)

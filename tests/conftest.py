@@ -11,6 +11,7 @@ from typing import NoReturn
 
 import psycopg
 import pytest
+import redis
 import sqlalchemy as sa
 from psycopg import sql
 
@@ -21,13 +22,17 @@ from tests.support.clock import FixedClock
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 POSTGRES_FIXTURES = {"postgres_url", "postgres_engine", "fresh_postgres_url"}
+REDIS_SERVER = "redis://127.0.0.1:6379/0"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Lets `-m "not postgres"` leave out everything that needs the server.
+    # Lets `-m "not postgres"` (or "not redis") leave out everything that needs the server.
     for item in items:
-        if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+        names = set(getattr(item, "fixturenames", ()))
+        if POSTGRES_FIXTURES & names:
             item.add_marker(pytest.mark.postgres)
+        if "redis_queue_url" in names:
+            item.add_marker(pytest.mark.redis)
 
 
 @pytest.fixture
@@ -128,3 +133,31 @@ def fresh_postgres_url(postgres_url: str, _postgres_shared_engine: sa.Engine) ->
     their own engine from a URL)."""
     _empty_all_tables(_postgres_shared_engine)
     return postgres_url
+
+
+# --- Redis ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _redis_server() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_SERVER, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        message = "Redis not reachable on 127.0.0.1:6379"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} ({exc}); CI must run the Redis tests")
+        pytest.skip(message)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def redis_queue_url(_redis_server: redis.Redis) -> Iterator[str]:
+    """A `CHANNELHUB_QUEUE_URL` with a namespace of this test's own; its keys go afterwards."""
+    namespace = f"channelhub-test-{uuid.uuid4().hex[:12]}"
+    yield f"{REDIS_SERVER}?namespace={namespace}"
+    keys = list(_redis_server.scan_iter(match=f"{namespace}:*", count=1000))
+    if keys:
+        _redis_server.delete(*keys)

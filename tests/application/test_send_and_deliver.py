@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
-from application.delivery import DeliverMessage, RecoverPendingDeliveries, RetryPolicy
+from application.delivery import (
+    DeliverMessage,
+    RecoverPendingDeliveries,
+    RequeueOverdueDeliveries,
+    RetryPolicy,
+)
 from application.sending import SendMessage, StartConversation
 from application.webhooks import ReceiveWebhook
 from domain.errors import (
@@ -162,6 +168,28 @@ def test_recovery_queues_pending_messages_with_their_due_time(world):
     world.queue.items.clear()
     assert RecoverPendingDeliveries(world.uow_factory, world.clock, world.queue)() == 1
     assert [mid for mid, _ in world.queue.items] == [second.id]
+
+
+def test_with_a_shared_queue_only_long_overdue_messages_are_queued_again_once_a_grace(world):
+    conversation = incoming(world)
+    waiting = send(world, conversation.id, {"content": "lost on the way to the queue"})
+    world.queue.items.clear()
+    requeue = RequeueOverdueDeliveries(
+        world.uow_factory, world.clock, world.queue, grace=timedelta(minutes=1)
+    )
+    assert requeue() == 0  # just sent: a worker is about to take it
+    world.clock.advance(seconds=61)
+    fresh = send(world, conversation.id, {"content": "just sent"})
+    world.queue.items.clear()
+    assert requeue() == 1
+    assert world.queue.items == [(waiting.id, None)]
+    world.clock.advance(seconds=30)
+    assert requeue() == 0  # queued again less than a grace ago: no flood of copies
+    world.clock.advance(seconds=31)
+    world.sender.script = ["ok"]
+    deliver(world, waiting.id)
+    assert requeue() == 1  # the delivered one is done; the other is overdue now
+    assert world.queue.items[-1] == (fresh.id, None)
 
 
 def test_outside_the_window_only_a_template_may_be_sent(windowed_world):

@@ -72,12 +72,38 @@ def test_configured_credentials_win_over_generated_ones(env, monkeypatch):
     assert "from-env" not in repr(Settings())
 
 
-def test_a_queue_url_that_is_not_built_yet_is_refused_clearly(env, monkeypatch):
-    monkeypatch.setenv("CHANNELHUB_QUEUE_URL", "redis://127.0.0.1:6379/0")
+def test_a_redis_queue_url_puts_every_kind_of_work_on_its_own_dramatiq_queue(env, monkeypatch):
+    from adapters.outbound.queue.dramatiq_redis import DramatiqDeliveryQueue
+    from bootstrap.runtime import start_delivery, stop_delivery
+
+    monkeypatch.setenv("CHANNELHUB_QUEUE_URL", "redis://127.0.0.1:6379/0?namespace=unused")
     container = build_container(Settings())
-    with pytest.raises(RuntimeError, match="not supported yet"):
+    queues = [container.delivery_queue(), container.media_queue(), container.provider_tasks()]
+    assert all(isinstance(queue, DramatiqDeliveryQueue) for queue in queues)
+    assert [queue.name for queue in queues] == ["delivery", "media", "provider-tasks"]
+    assert queues[0].broker.namespace == "unused"
+    start_delivery(container)  # as `serve` does: it only enqueues, workers deliver
+    assert all(queue._worker is None for queue in queues)
+    stop_delivery(container)
+
+
+def test_a_queue_url_that_is_not_redis_is_refused_clearly(env, monkeypatch):
+    monkeypatch.setenv("CHANNELHUB_QUEUE_URL", "amqp://guest:secret@127.0.0.1:5672/")
+    container = build_container(Settings())
+    with pytest.raises(RuntimeError, match="use a redis:// URL") as refused:
         container.delivery_queue()
+    assert "secret" not in str(refused.value)
     container.shutdown_resources()
+
+
+def test_a_worker_that_cannot_reach_redis_says_so_and_exits(env, monkeypatch):
+    from adapters.outbound.persistence import upgrade_database
+
+    upgrade_database(env)
+    monkeypatch.setenv("CHANNELHUB_QUEUE_URL", "redis://127.0.0.1:9/0")
+    result = CliRunner().invoke(main, ["worker"])
+    assert result.exit_code == 1
+    assert "cannot reach Redis" in result.output
 
 
 def _store_raw_events(env):
