@@ -9,6 +9,33 @@ import time
 
 _lock = threading.Lock()
 _last = 0
+# Random bytes are read from the OS in blocks: a read is a system call, which gives up the GIL,
+# and in a threaded server each such release can hand the interpreter to another thread. One
+# read per id made the webhook path measurably slower (docs/performance.md).
+_BLOCK = 4000
+_pool = b""
+_used = 0
+
+
+def _after_fork() -> None:
+    """A forked child must not reuse its parent's unread bytes (the same ids in the same
+    millisecond), nor inherit the lock held by a parent's thread that does not exist here."""
+    global _lock, _pool, _used
+    _lock = threading.Lock()
+    _pool, _used = b"", 0
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
+def _random_80_bits() -> int:
+    """80 random bits from the OS's generator; call with `_lock` held."""
+    global _pool, _used
+    if _used + 10 > len(_pool):
+        _pool, _used = os.urandom(_BLOCK), 0
+    chunk = _pool[_used : _used + 10]
+    _used += 10
+    return int.from_bytes(chunk, "big")
 
 
 def new_id() -> str:
@@ -19,7 +46,7 @@ def new_id() -> str:
     """
     global _last
     with _lock:
-        value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+        value = (int(time.time() * 1000) << 80) | _random_80_bits()
         if value <= _last:
             value = _last + 1
         _last = value

@@ -155,13 +155,16 @@ class _Plan:
         return processed if self.positional else dict(zip(self.names, processed, strict=True))
 
     def _result_processors(self, description: Sequence[Sequence[Any]]) -> list[Processor]:
-        # Processors may depend on the driver's type codes, as SQLAlchemy's do.
-        key = tuple(column[1] for column in description)
+        # Processors may depend on the driver's type codes, as SQLAlchemy's do; SQLite's driver
+        # reports none, so there one list serves every row.
+        key = () if self.dialect.name == "sqlite" else tuple(column[1] for column in description)
         processors = self._results.get(key)
         if processors is None:
             processors = self._results[key] = [
                 column.type.dialect_impl(self.dialect).result_processor(self.dialect, code)
-                for column, code in zip(self.columns, key, strict=True)
+                for column, code in zip(
+                    self.columns, key or [None] * len(self.columns), strict=True
+                )
             ]
         return processors
 
