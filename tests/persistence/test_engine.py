@@ -62,6 +62,20 @@ def test_sqlite_connections_are_tuned_for_concurrent_use(sqlite_engine: sa.Engin
         assert pragma("foreign_keys") == 1
 
 
+def test_sqlite_reuses_the_connection_used_last(sqlite_engine: sa.Engine) -> None:
+    """Its page cache is still valid; any other pooled connection's is not, after a write."""
+    first, second = sqlite_engine.connect(), sqlite_engine.connect()
+    first_driver, second_driver = (
+        first.connection.dbapi_connection,
+        second.connection.dbapi_connection,
+    )
+    first.close()
+    second.close()
+    with sqlite_engine.connect() as again:
+        assert again.connection.dbapi_connection is second_driver
+        assert again.connection.dbapi_connection is not first_driver
+
+
 def test_a_sqlite_transaction_holds_the_write_lock_from_its_first_statement(
     sqlite_engine: sa.Engine,
 ) -> None:

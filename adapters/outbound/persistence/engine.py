@@ -18,7 +18,15 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 # Writers take turns on SQLite anyway; a few connections keep readers of the pool moving.
-SQLITE_POOL: dict[str, Any] = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 60}
+# Last in, first out: the connection just used is the one used next. In WAL mode a connection
+# drops its page cache when another connection has written since its last transaction, so
+# rotating through the pool made nearly every transaction read its pages again.
+SQLITE_POOL: dict[str, Any] = {
+    "pool_size": 5,
+    "max_overflow": 10,
+    "pool_timeout": 60,
+    "pool_use_lifo": True,
+}
 
 POSTGRES_POOL: dict[str, Any] = {
     "pool_size": 10,
