@@ -165,6 +165,31 @@ def _senders(registry: ChannelRegistry, session: Any) -> Callable[[str], Channel
     return sender_for
 
 
+def _work_queue(
+    kind: providers.Provider[str],
+    handlers: providers.Provider[Any],
+    name: str,
+    settings: providers.Dependency[Settings],
+) -> providers.Selector[Any]:
+    """One kind of background work: a thread of this process, or a Dramatiq queue on Redis."""
+    return providers.Selector(
+        kind,
+        in_process=providers.Singleton(
+            InProcessDeliveryQueue,
+            handlers,
+            concurrency=settings.provided.delivery_concurrency,
+            name=name,
+        ),
+        redis=providers.Singleton(
+            DramatiqDeliveryQueue,
+            handlers,
+            url=settings.provided.queue_url,
+            name=name,
+            concurrency=settings.provided.delivery_concurrency,
+        ),
+    )
+
+
 def _commit_runner(engine: Any, uow_factory: UnitOfWorkFactory) -> CommitRunner:
     if engine.dialect.name == "sqlite":
         return GroupCommit(uow_factory)
@@ -201,22 +226,7 @@ class Container(containers.DeclarativeContainer):
         publisher,
         settings.provided.public_base_url.call(),
     )
-    in_process_queue = providers.Singleton(
-        InProcessDeliveryQueue,
-        delivery_handlers,
-        concurrency=settings.provided.delivery_concurrency,
-    )
-    delivery_queue = providers.Selector(
-        queue_kind,
-        in_process=in_process_queue,
-        redis=providers.Singleton(
-            DramatiqDeliveryQueue,
-            delivery_handlers,
-            url=settings.provided.queue_url,
-            name="delivery",
-            concurrency=settings.provided.delivery_concurrency,
-        ),
-    )
+    delivery_queue = _work_queue(queue_kind, delivery_handlers, "delivery", settings)
 
     recover_deliveries = providers.Factory(
         RecoverPendingDeliveries, uow_factory, clock, delivery_queue
@@ -231,22 +241,7 @@ class Container(containers.DeclarativeContainer):
     media_handlers = providers.Callable(
         _media_handler_factory, uow_factory, registry, media_store, clock, retry_policy
     )
-    media_queue = providers.Selector(
-        queue_kind,
-        in_process=providers.Singleton(
-            InProcessDeliveryQueue,
-            media_handlers,
-            concurrency=settings.provided.delivery_concurrency,
-            name="media",
-        ),
-        redis=providers.Singleton(
-            DramatiqDeliveryQueue,
-            media_handlers,
-            url=settings.provided.queue_url,
-            name="media",
-            concurrency=settings.provided.delivery_concurrency,
-        ),
-    )
+    media_queue = _work_queue(queue_kind, media_handlers, "media", settings)
     recover_media = providers.Factory(RecoverPendingMedia, uow_factory, media_queue)
     provider_task_handlers = providers.Callable(
         _provider_tasks_factory,
@@ -256,22 +251,7 @@ class Container(containers.DeclarativeContainer):
         retry_policy,
         settings.provided.public_base_url.call(),
     )
-    provider_tasks = providers.Selector(
-        queue_kind,
-        in_process=providers.Singleton(
-            InProcessDeliveryQueue,
-            provider_task_handlers,
-            concurrency=settings.provided.delivery_concurrency,
-            name="provider-tasks",
-        ),
-        redis=providers.Singleton(
-            DramatiqDeliveryQueue,
-            provider_task_handlers,
-            url=settings.provided.queue_url,
-            name="provider-tasks",
-            concurrency=settings.provided.delivery_concurrency,
-        ),
-    )
+    provider_tasks = _work_queue(queue_kind, provider_task_handlers, "provider-tasks", settings)
     mark_conversation_read = providers.Factory(
         MarkConversationRead,
         uow_factory,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adapters.outbound.persistence.dialects import insert_ignoring_conflict
 from adapters.outbound.persistence.keyset import page_of, paginate
-from adapters.outbound.persistence.pending import PendingWrites
+from adapters.outbound.persistence.pending import HoldingRepository
 from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import NOT_RESOLVED, conversations
 from domain.conversations import Conversation, ConversationStatus
@@ -36,19 +36,8 @@ _UPDATE = PreparedStatement(
 )
 
 
-class SqlAlchemyConversationRepository:
+class SqlAlchemyConversationRepository(HoldingRepository):
     """`pending` (SQLite only): hold back updates until commit or a read (see pending.py)."""
-
-    def __init__(self, connection: sa.Connection, pending: PendingWrites | None = None) -> None:
-        self._db = connection
-        self._pending = pending
-
-    @property
-    def _connection(self) -> sa.Connection:
-        """The connection, once what is held back has been written: for every other statement."""
-        if self._pending is not None:
-            self._pending.flush()
-        return self._db
 
     def active_for(self, contact_inbox_id: str) -> Conversation | None:
         row = _ACTIVE_FOR.first(self._for(contact_inbox_id), {"contact_inbox_id": contact_inbox_id})

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from adapters.outbound.persistence.dialects import insert_ignoring_conflict
 from adapters.outbound.persistence.keyset import page_of, paginate
-from adapters.outbound.persistence.pending import PendingWrites
+from adapters.outbound.persistence.pending import HoldingRepository
 from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import messages
 from domain.messages import Attachment, AttachmentStatus, Message, MessageStatus, MessageType
@@ -35,19 +35,8 @@ def _unclaimed(now: datetime) -> sa.ColumnElement[bool]:
     return messages.c.claimed_until.is_(None) | (messages.c.claimed_until < now)
 
 
-class SqlAlchemyMessageRepository:
+class SqlAlchemyMessageRepository(HoldingRepository):
     """`pending` (SQLite only): hold back inserts that cannot conflict (see pending.py)."""
-
-    def __init__(self, connection: sa.Connection, pending: PendingWrites | None = None) -> None:
-        self._db = connection
-        self._pending = pending
-
-    @property
-    def _connection(self) -> sa.Connection:
-        """The connection, once what is held back has been written: for every other statement."""
-        if self._pending is not None:
-            self._pending.flush()
-        return self._db
 
     def add(self, message: Message) -> bool:
         values = {

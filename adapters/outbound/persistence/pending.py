@@ -71,3 +71,18 @@ class PendingWrites:
         self._messages.clear()
         self._absent.clear()
         self.updated_contact_inboxes.clear()
+
+
+class HoldingRepository:
+    """Base of the repositories whose writes may be held: messages, conversations, raw events."""
+
+    def __init__(self, connection: sa.Connection, pending: PendingWrites | None = None) -> None:
+        self._db = connection
+        self._pending = pending
+
+    @property
+    def _connection(self) -> sa.Connection:
+        """The connection, once what is held back has been written: for every other statement."""
+        if self._pending is not None:
+            self._pending.flush()
+        return self._db

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from adapters.outbound.persistence.pending import PendingWrites
+from adapters.outbound.persistence.pending import HoldingRepository
 from adapters.outbound.persistence.prepared import PreparedStatement
 from adapters.outbound.persistence.tables import raw_events
 from domain.ports.repositories import RawEvent
@@ -17,19 +17,8 @@ from domain.ports.repositories import RawEvent
 _INSERT = PreparedStatement(raw_events.insert())
 
 
-class SqlAlchemyRawEventRepository:
+class SqlAlchemyRawEventRepository(HoldingRepository):
     """`pending` (SQLite only): hold back inserts until commit or a read (see pending.py)."""
-
-    def __init__(self, connection: sa.Connection, pending: PendingWrites | None = None) -> None:
-        self._db = connection
-        self._pending = pending
-
-    @property
-    def _connection(self) -> sa.Connection:
-        """The connection, once what is held back has been written: for every other statement."""
-        if self._pending is not None:
-            self._pending.flush()
-        return self._db
 
     def add(self, event: RawEvent) -> None:
         values = {
