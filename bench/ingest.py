@@ -75,6 +75,26 @@ def signed_bodies(secret: str, count: int, tag: str) -> list[tuple[bytes, str]]:
     return bodies
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The process's user + system CPU time so far (Linux), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(
+    server: subprocess.Popen[bytes], url: str, bodies: list[tuple[bytes, str]], concurrency: int
+) -> tuple[float, float | None]:
+    """Requests/s, and the server's CPU milliseconds per request when the OS says."""
+    before = cpu_seconds(server.pid)
+    rate = asyncio.run(load(url, bodies, concurrency))
+    after = cpu_seconds(server.pid)
+    cpu = None if before is None or after is None else (after - before) * 1000 / len(bodies)
+    return rate, cpu
+
+
 async def load(url: str, bodies: list[tuple[bytes, str]], concurrency: int) -> float:
     queue: asyncio.Queue[tuple[bytes, str]] = asyncio.Queue()
     for item in bodies:
@@ -106,6 +126,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--skip-storage",
+        action="store_true",
+        help="an experiment, not a figure to quote: webhooks are verified and parsed, and nothing "
+        "is stored (the ceiling for any work on the storage side)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
@@ -125,6 +151,7 @@ def main() -> None:
                 str(port),
                 "--threads",
                 str(args.threads),
+                *(["--skip-storage"] if args.skip_storage else []),
             ],
             env=env,
             cwd=tmp,
@@ -136,15 +163,21 @@ def main() -> None:
             asyncio.run(load(webhook_url, warm, args.concurrency))
             asyncio.run(load(f"{base}/bare/hook", warm, args.concurrency))
             bodies = signed_bodies(secret, args.requests, "run")
-            bare = asyncio.run(load(f"{base}/bare/hook", bodies, args.concurrency))
-            ingest = asyncio.run(load(webhook_url, bodies, args.concurrency))
+            bare, bare_cpu = measured(server, f"{base}/bare/hook", bodies, args.concurrency)
+            ingest, ingest_cpu = measured(server, webhook_url, bodies, args.concurrency)
         finally:
             server.terminate()
             server.wait(timeout=30)
     database = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"bare Flask endpoint : {bare:8.0f} requests/s")
-    print(f"api webhook ingest  : {ingest:8.0f} requests/s ({database})")
+    if args.skip_storage:
+        database += ", storage skipped: an experiment"
+    print(f"bare Flask endpoint : {bare:8.0f} requests/s{per_request(bare_cpu)}")
+    print(f"api webhook ingest  : {ingest:8.0f} requests/s{per_request(ingest_cpu)} ({database})")
     print(f"ratio ingest / bare : {ingest / bare:8.2f}")
+
+
+def per_request(cpu_ms: float | None) -> str:
+    return "" if cpu_ms is None else f", server CPU {cpu_ms:.2f} ms/request"
 
 
 if __name__ == "__main__":
