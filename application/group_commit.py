@@ -11,7 +11,8 @@ webhook is still acknowledged only once what it produced is durable.
 One job's failure must not cost the others theirs: when a batch fails, it is rolled back and each
 of its jobs runs again on its own, in its own transaction, and gets its own result or error. Jobs
 must therefore do all their work through the unit of work they are given (a rolled-back batch
-leaves nothing behind) and must not commit.
+leaves nothing behind), must not commit, and must not call `run` themselves (the leader would wait
+for its own batch).
 """
 
 from __future__ import annotations
