@@ -47,6 +47,17 @@ class ChannelPlugin:
     create_webhook_registrar: Callable[[Any], WebhookRegistrar] | None = None
     create_follow_up: Callable[[Any], FollowUp] | None = None
 
+    # The source id incoming messages use for an address an API user gives, when they differ
+    # (Twilio's WhatsApp medium: `+1415...` arrives as `whatsapp:+1415...`).
+    contact_source_id: Callable[[Channel, str], str] | None = None
+
+    def source_id_for(self, channel: Channel, address: str) -> str:
+        """The contact's source id for `address`, so a conversation started by the API and the
+        contact's own messages land on one contact."""
+        if self.contact_source_id is not None:
+            return self.contact_source_id(channel, address)
+        return address
+
     def capabilities_of(self, channel: Channel) -> ChannelCapabilities:
         """What this inbox's channel can carry: per config when the plugin says so."""
         if self.capabilities_for is not None:

@@ -187,10 +187,11 @@ class StartConversation(_Outbox):
             if inbox is None:
                 raise InvalidInput("no such inbox", [FieldError("inbox_id", "no such inbox")])
             now = self.clock.now()
+            plugin = self.registry.get(inbox.channel.type)
             contact, contact_inbox = uow.contacts.get_or_create(
                 account_id=account_id,
                 inbox_id=inbox.id,
-                source_id=contact_input.address,
+                source_id=plugin.source_id_for(inbox.channel, contact_input.address),
                 profile=ContactProfile(
                     contact_input.name, contact_input.phone_number, contact_input.email
                 ),

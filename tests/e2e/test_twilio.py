@@ -316,3 +316,27 @@ def test_behind_a_proxy_the_public_url_is_what_is_verified(serve: Any) -> None:
             url=twilio.server.base_url + path,
         )
         assert post(internal).status_code == 401
+
+
+def test_a_conversation_started_with_the_bare_number_reaches_the_contact_who_wrote(
+    twilio: Twilio,
+) -> None:
+    """On WhatsApp the contact writes as `whatsapp:+44...`; the API user gives `+44...`."""
+    written = twilio.contact_writes()
+    started = twilio.client.call(
+        "POST",
+        f"{twilio.base}/conversations",
+        201,
+        json={
+            "inbox_id": twilio.inbox["id"],
+            "contact": {"phone_number": CONTACT_NUMBER},
+            "message": {"content": "Following up"},
+        },
+    )
+    assert started["id"] == written
+    contacts = twilio.client.call("GET", f"{twilio.base}/contacts", 200)["data"]
+    assert len(contacts) == 1
+    [_, reply] = twilio.messages(written)
+    assert twilio.settled(written, reply["id"])["status"] == "sent"
+    [received] = twilio.simulator.received
+    assert dict(received.payload)["To"] == twilio.simulator.recipient_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.outbound.channels.twilio.capabilities import SMS_CAPABILITIES, capabilities_for
-from adapters.outbound.channels.twilio.config import TwilioConfig
+from adapters.outbound.channels.twilio.config import TwilioConfig, contact_source_id
 from adapters.outbound.channels.twilio.parser import TwilioWebhookParser
 from adapters.outbound.channels.twilio.sender import TwilioMediaFetcher, TwilioSender
 from adapters.outbound.channels.twilio.simulator import TwilioSimulator
@@ -18,6 +18,7 @@ plugin = ChannelPlugin(
     create_simulator=TwilioSimulator,
     create_media_fetcher=TwilioMediaFetcher,
     capabilities_for=capabilities_for,
+    contact_source_id=contact_source_id,
 )
 
 __all__ = [

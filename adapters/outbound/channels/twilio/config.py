@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from domain.channels import SECRET, is_http_url
+from domain.channels import SECRET, Channel, is_http_url
 
 DEFAULT_API_BASE_URL = "https://api.twilio.com"
 MEDIUMS = ("sms", "whatsapp")
@@ -53,6 +53,12 @@ class TwilioConfig:
 def bare_address(address: str) -> str:
     """A Twilio address without its channel prefix: `whatsapp:+1415...` -> `+1415...`."""
     return address[len(WHATSAPP_PREFIX) :] if address.startswith(WHATSAPP_PREFIX) else address
+
+
+def contact_source_id(channel: Channel, address: str) -> str:
+    """The source id this inbox's contacts write with: `+1415...` is `whatsapp:+1415...` on the
+    WhatsApp medium, as its incoming messages say."""
+    return address_for(channel.get("medium"), address)
 
 
 def address_for(medium: object, address: str) -> str:
