@@ -236,5 +236,20 @@ def test_other_texts_change_nothing(body) -> None:
     assert len(parse_fixture("sms_text", Body=body)) == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "opt_out_type", "reachable"),
+    [("ARRET", "STOP", False), ("stopp", "stop", False), ("ALLEZ", "START", True)],
+)
+def test_advanced_opt_out_says_which_custom_keyword_matched(body, opt_out_type, reachable) -> None:
+    message, change = parse_fixture("sms_text", Body=body, OptOutType=opt_out_type)
+    assert change == ContactReachabilityChanged(
+        message.sender.source_id, reachable, None if reachable else f"sent {body.upper()}"
+    )
+
+
+def test_what_twilio_says_it_matched_decides_over_the_text() -> None:
+    assert len(parse_fixture("sms_text", Body="STOP", OptOutType="HELP")) == 1
+
+
 def test_whatsapp_has_no_keyword_opt_out() -> None:
     assert len(parse_fixture("whatsapp_text", Body="STOP")) == 1

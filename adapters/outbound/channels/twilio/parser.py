@@ -79,7 +79,7 @@ class TwilioWebhookParser:
         state = form.get("MessageStatus") or form.get("SmsStatus")
         if state is None or state in INBOUND_STATES:
             message = incoming_message(form)
-            return [message, *_opt_out_keyword(message, channel)]
+            return [message, *_opt_out_keyword(message, form.get("OptOutType"), channel)]
         return [_status(form, state)]
 
     def handshake(self, request: InboundRequest, channel: Channel) -> HttpReply | None:
@@ -97,14 +97,21 @@ OPT_OUT_WORDS = frozenset(
 OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
 
 
-def _opt_out_keyword(message: IncomingMessage, channel: Channel) -> list[InboundEvent]:
-    """The contact's reachability as Twilio will see it, so a send is refused before queueing."""
-    if channel.get("medium", "sms") != "sms" or not message.content:
+def _opt_out_keyword(
+    message: IncomingMessage, opt_out_type: str | None, channel: Channel
+) -> list[InboundEvent]:
+    """The contact's reachability as Twilio will see it, so a send is refused before queueing.
+
+    A Messaging Service with Advanced Opt-Out says what it matched (`OptOutType`: STOP, START or
+    HELP), custom keywords included; otherwise the standard words are recognised here.
+    """
+    if channel.get("medium", "sms") != "sms":
         return []
-    word = message.content.strip().upper()
-    if word in OPT_OUT_WORDS:
+    word = (message.content or "").strip().upper()
+    kind = (opt_out_type or "").upper()
+    if kind == "STOP" or (not kind and word in OPT_OUT_WORDS):
         return [ContactReachabilityChanged(message.sender.source_id, False, f"sent {word}")]
-    if word in OPT_IN_WORDS:
+    if kind == "START" or (not kind and word in OPT_IN_WORDS):
         return [ContactReachabilityChanged(message.sender.source_id, True)]
     return []
 
