@@ -208,6 +208,12 @@ class Container(containers.DeclarativeContainer):
     secret_box = providers.Singleton(SecretBox, credentials.provided.secret_key)
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, engine, secret_box)
     uow_factory = providers.Callable(lambda uow: uow, unit_of_work.provider)
+    # For use cases that only read (token checks, inbox lookups, the API's queries): on SQLite
+    # they never queue behind webhook writes for the database lock.
+    reading_unit_of_work = providers.Factory(
+        SqlAlchemyUnitOfWork, engine, secret_box, read_only=True
+    )
+    reader_factory = providers.Callable(lambda uow: uow, reading_unit_of_work.provider)
 
     retry_policy = providers.Singleton(
         RetryPolicy,
@@ -259,9 +265,9 @@ class Container(containers.DeclarativeContainer):
         providers.Factory(KindQueue, provider_tasks, "receipt"),
     )
 
-    authenticate = providers.Factory(Authenticate, uow_factory, credentials.provided.admin_token)
+    authenticate = providers.Factory(Authenticate, reader_factory, credentials.provided.admin_token)
     create_account = providers.Factory(CreateAccount, uow_factory, clock)
-    inbox_lookup = providers.Singleton(InboxLookup, uow_factory, clock)
+    inbox_lookup = providers.Singleton(InboxLookup, reader_factory, clock)
     manage_inboxes = providers.Factory(
         ManageInboxes,
         uow_factory,
@@ -271,7 +277,7 @@ class Container(containers.DeclarativeContainer):
             _inbox_changed, inbox_lookup, providers.Factory(KindQueue, provider_tasks, "webhook")
         ),
     )
-    queries = providers.Factory(Queries, uow_factory, registry, clock)
+    queries = providers.Factory(Queries, reader_factory, registry, clock)
     send_message = providers.Factory(
         SendMessage, uow_factory, registry, clock, delivery_queue, publisher
     )

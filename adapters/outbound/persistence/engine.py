@@ -21,6 +21,9 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Last in, first out: the connection just used is the one used next. In WAL mode a connection
 # drops its page cache when another connection has written since its last transaction, so
 # rotating through the pool made nearly every transaction read its pages again.
+# Set on a pooled connection's `info` while a read-only unit of work holds it (SQLite).
+READ_ONLY = "channelhub.read_only"
+
 SQLITE_POOL: dict[str, Any] = {
     "pool_size": 5,
     "max_overflow": 10,
@@ -94,6 +97,12 @@ def _sqlite_engine(url: URL, options: dict[str, Any]) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
+        if connection.info.get(READ_ONLY):
+            # A reader needs no lock in WAL mode and never waits for a writer; `query_only`
+            # makes a write through it fail at once instead of taking the lock after all.
+            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            return
         # Take the write lock up front: a deferred transaction that reads and then writes fails
         # with SQLITE_BUSY when another writer got in between; an immediate one just waits.
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -14,6 +14,7 @@ from adapters.outbound.persistence.accounts import (
 )
 from adapters.outbound.persistence.contacts import SqlAlchemyContactRepository
 from adapters.outbound.persistence.conversations import SqlAlchemyConversationRepository
+from adapters.outbound.persistence.engine import READ_ONLY
 from adapters.outbound.persistence.messages import SqlAlchemyMessageRepository
 from adapters.outbound.persistence.pending import PendingWrites
 from adapters.outbound.persistence.raw_events import SqlAlchemyRawEventRepository
@@ -43,13 +44,22 @@ class SqlAlchemyUnitOfWork:
     raw_events: RawEventRepository
 
     def __init__(
-        self, engine: sa.Engine, secret_box: SecretBox, *, hold_writes: bool | None = None
+        self,
+        engine: sa.Engine,
+        secret_box: SecretBox,
+        *,
+        hold_writes: bool | None = None,
+        read_only: bool = False,
     ) -> None:
         self._engine = engine
         self._secret_box = secret_box
         self._connection: sa.Connection | None = None
+        # On SQLite a reader takes no lock, so it never queues behind the writers; it must not
+        # write (a write fails). PostgreSQL's readers never wait for writers anyway.
+        self._read_only = read_only and engine.dialect.name == "sqlite"
         # Only where a transaction holds the write lock from its first statement (pending.py).
-        self._hold_writes = engine.dialect.name == "sqlite" if hold_writes is None else hold_writes
+        sqlite = engine.dialect.name == "sqlite" and not self._read_only
+        self._hold_writes = sqlite if hold_writes is None else hold_writes
         self._pending: PendingWrites | None = None
 
     def __enter__(self) -> Self:
@@ -57,6 +67,8 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("this unit of work is already in use")
         connection = self._engine.connect()
         self._connection = connection
+        if self._read_only:
+            connection.info[READ_ONLY] = True
         pending = self._pending = PendingWrites(connection) if self._hold_writes else None
         self.accounts = SqlAlchemyAccountRepository(connection)
         self.inboxes = SqlAlchemyInboxRepository(connection, self._secret_box)
@@ -81,6 +93,8 @@ class SqlAlchemyUnitOfWork:
         try:
             if connection.in_transaction():
                 connection.rollback()
+            if self._read_only:
+                _writable_again(connection)
         finally:
             connection.close()
 
@@ -100,3 +114,11 @@ class SqlAlchemyUnitOfWork:
         if self._connection is None:
             raise RuntimeError("the unit of work is not entered: use it in a `with` block")
         return self._connection
+
+
+def _writable_again(connection: sa.Connection) -> None:
+    """Hand the pooled connection back as every other unit of work expects it."""
+    connection.info.pop(READ_ONLY, None)
+    if not connection.invalidated:
+        # On the driver: through SQLAlchemy this would begin a transaction of its own.
+        connection.connection.dbapi_connection.execute("PRAGMA query_only=OFF")  # type: ignore[union-attr]
