@@ -23,6 +23,8 @@ from pathlib import Path
 import aiohttp
 import requests
 
+from bootstrap.cli import DEFAULT_THREADS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -124,7 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="default: serve's")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument(
         "--skip-storage",

@@ -11,6 +11,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from application.webhooks import _Stored
 from bootstrap.app import create_app
+from bootstrap.cli import DEFAULT_THREADS
 
 
 def bare_app() -> Flask:
@@ -34,7 +35,7 @@ def skip_storage(app: Flask) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument(
         "--skip-storage",
         action="store_true",

@@ -30,6 +30,12 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+# A webhook's thread mostly waits for its batch's commit (group commit), so threads are cheap and
+# more of them make bigger batches; with fewer threads than concurrent connections, waitress's
+# queueing made each webhook cost several times the CPU (docs/performance.md).
+DEFAULT_THREADS = 16
+
+
 @click.group(help="channelhub: provider webhooks in, conversations stored, replies out.")
 def main() -> None:
     pass
@@ -38,7 +44,13 @@ def main() -> None:
 @main.command(help="Migrate the database and serve the webhooks and the REST API.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to bind.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
+@click.option(
+    "--threads",
+    default=DEFAULT_THREADS,
+    show_default=True,
+    type=int,
+    help="Request threads; at least as many as the provider connections you expect at once.",
+)
 def serve(host: str, port: int, threads: int) -> None:
     import waitress
 
