@@ -2,58 +2,51 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import secrets
-import threading
 import time
 
-_lock = threading.Lock()
-_last = 0
-# Random bytes are read from the OS in blocks: a read is a system call, which gives up the GIL,
-# and in a threaded server each such release can hand the interpreter to another thread. One
-# read per id made the webhook path measurably slower (docs/performance.md).
-_BLOCK = 4000
-_pool = b""
-_used = 0
+# Ids are names, not secrets (keys and tokens come from `new_key`): their random bits keep ids
+# from different processes apart. A generator seeded from the OS, because reading the OS's
+# random bytes is a system call per id, and each one gave up the GIL in a busy threaded server.
+_random = random.Random(os.urandom(32))
+# A process-wide sequence orders the ids of one millisecond. `next()` on it is atomic, so no lock
+# is taken: a lock here, held by a thread the interpreter switched away from, queued every other
+# request thread behind it (docs/performance.md).
+_sequence = itertools.count()
+_latest_ms = 0
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
 def _after_fork() -> None:
-    """A forked child must not reuse its parent's unread bytes (the same ids in the same
-    millisecond), nor inherit the lock held by a parent's thread that does not exist here."""
-    global _lock, _pool, _used
-    _lock = threading.Lock()
-    _pool, _used = b"", 0
+    """A forked child draws its own random bits: the same ids as its parent's are otherwise
+    possible in the same millisecond."""
+    _random.seed(os.urandom(32))
 
 
 os.register_at_fork(after_in_child=_after_fork)
 
 
-def _random_80_bits() -> int:
-    """80 random bits from the OS's generator; call with `_lock` held."""
-    global _pool, _used
-    if _used + 10 > len(_pool):
-        _pool, _used = os.urandom(_BLOCK), 0
-    chunk = _pool[_used : _used + 10]
-    _used += 10
-    return int.from_bytes(chunk, "big")
-
-
 def new_id() -> str:
-    """A 26-character id: 48 bits of milliseconds then 80 random bits, Crockford base32.
+    """A 26-character id, Crockford base32: 48 bits of milliseconds, 32 bits of the process's
+    sequence, 48 random bits.
 
-    Monotonic within a process (ULID-style): ids made in the same millisecond still sort in the
-    order they were made, so rows created in one request list in arrival order.
+    Ids made later in a process sort after earlier ones, also within one millisecond, so rows
+    created in one request list in arrival order. If the clock steps back, the last millisecond
+    seen is used.
     """
-    global _last
-    with _lock:
-        value = (int(time.time() * 1000) << 80) | _random_80_bits()
-        if value <= _last:
-            value = _last + 1
-        _last = value
-    alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+    global _latest_ms
+    ms = time.time_ns() // 1_000_000
+    if ms < _latest_ms:
+        ms = _latest_ms
+    else:
+        _latest_ms = ms
+    value = (ms << 80) | ((next(_sequence) & 0xFFFF_FFFF) << 48) | _random.getrandbits(48)
     chars = []
     for _ in range(26):
-        chars.append(alphabet[value & 31])
+        chars.append(_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(chars))
 
