@@ -117,8 +117,13 @@ class SqlAlchemyUnitOfWork:
 
 
 def _writable_again(connection: sa.Connection) -> None:
-    """Hand the pooled connection back as every other unit of work expects it."""
+    """Hand the pooled connection back as every other unit of work expects it, or not at all."""
     connection.info.pop(READ_ONLY, None)
-    if not connection.invalidated:
+    if connection.invalidated:
+        return
+    try:
         # On the driver: through SQLAlchemy this would begin a transaction of its own.
         connection.connection.dbapi_connection.execute("PRAGMA query_only=OFF")  # type: ignore[union-attr]
+    except Exception:  # whatever the driver raised, this connection must not be reused
+        connection.invalidate()
+        raise
