@@ -14,7 +14,14 @@ from aiohttp import web
 
 from adapters.outbound.channels.api.simulator import ApiSimulator
 from tests.e2e.conftest import CHANNELHUB, wait_for
-from tests.e2e.test_service import SECRET, incoming, message_of, post_webhook, setup_inbox
+from tests.e2e.test_service import (
+    SECRET,
+    incoming,
+    message_of,
+    post_webhook,
+    settled_reply,
+    setup_inbox,
+)
 from tests.support.loopback import LoopbackServer
 
 pytestmark = pytest.mark.slow
@@ -136,20 +143,7 @@ def test_a_callback_that_answers_500_then_200_is_sent_exactly_once(
         start_worker()
         client, base, inbox = setup_inbox(server, backend.base_url)
         post_webhook(inbox["webhook_url"], incoming("m-1"))
-        [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
-        reply = client.call(
-            "POST",
-            f"{base}/conversations/{conversation['id']}/messages",
-            201,
-            json={"content": "reply"},
-        )
-        wait_for(
-            lambda: (
-                message_of(client, base, conversation["id"], reply["id"])["status"] != "pending"
-            ),
-            "delivery to finish",
-        )
-        after = message_of(client, base, conversation["id"], reply["id"])
+        after = settled_reply(client, base)
         assert (after["status"], after["source_id"], after["external_error"]) == (
             "sent",
             "sim-1",
@@ -158,4 +152,4 @@ def test_a_callback_that_answers_500_then_200_is_sent_exactly_once(
         wait_for(lambda: waiting_in_redis("delivery") == 0, "the delivery queue to empty")
         time.sleep(0.5)  # a stray copy would be sent by now
         assert answers == [500, 200]
-        assert [r.payload["message"]["id"] for r in simulator.received] == [reply["id"]]
+        assert [r.payload["message"]["id"] for r in simulator.received] == [after["id"]]

@@ -64,6 +64,24 @@ def message_of(client, base, conversation_id, message_id):
     return next(m for m in data if m["id"] == message_id)
 
 
+def settled_reply(client, base, content: str = "reply"):
+    """Reply in the only conversation and wait until delivery ends; the message as it ended."""
+    [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
+    reply = client.call(
+        "POST",
+        f"{base}/conversations/{conversation['id']}/messages",
+        201,
+        json={"content": content},
+    )
+
+    def settled():
+        found = message_of(client, base, conversation["id"], reply["id"])
+        return found if found["status"] != "pending" else None
+
+    wait_for(settled, "delivery to finish")
+    return message_of(client, base, conversation["id"], reply["id"])
+
+
 def test_first_start_prints_and_stores_the_admin_token(serve, tmp_path):
     server = serve()
     token = admin_token(server)
@@ -154,20 +172,7 @@ def test_provider_errors_retry_or_fail(serve, failures, final):
         server = serve()
         client, base, inbox = setup_inbox(server, backend.base_url)
         post_webhook(inbox["webhook_url"], incoming("m-1"))
-        [conversation] = client.call("GET", f"{base}/conversations", 200)["data"]
-        reply = client.call(
-            "POST",
-            f"{base}/conversations/{conversation['id']}/messages",
-            201,
-            json={"content": "reply"},
-        )
-        wait_for(
-            lambda: (
-                message_of(client, base, conversation["id"], reply["id"])["status"] != "pending"
-            ),
-            "delivery to finish",
-        )
-        after = message_of(client, base, conversation["id"], reply["id"])
+        after = settled_reply(client, base)
         assert after["status"] == final
         if final == "sent":
             assert after["external_error"] is None and len(simulator.received) == 1
