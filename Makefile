@@ -39,6 +39,7 @@ test: lint typecheck imports unit
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/storage.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
