@@ -6,7 +6,13 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from domain.channels import Channel, ChannelCapabilities, build_config, secret_field_names
+from domain.channels import (
+    Channel,
+    ChannelCapabilities,
+    SendRate,
+    build_config,
+    secret_field_names,
+)
 from domain.errors import FieldError, InvalidInput, NotFound
 from domain.ports.media import MediaFetcher
 from domain.ports.senders import ChannelSender
@@ -46,6 +52,9 @@ class ChannelPlugin:
     # Both receive the worker's HTTP client, like `create_sender`.
     create_webhook_registrar: Callable[[Any], WebhookRegistrar] | None = None
     create_follow_up: Callable[[Any], FollowUp] | None = None
+    # The provider's documented throughput per inbox; sends beyond it wait their turn (pending)
+    # instead of being throttled (None: the provider queues or has no limit worth keeping).
+    send_rate: SendRate | None = None
 
     # The source id incoming messages use for an address an API user gives, when they differ
     # (Twilio's WhatsApp medium: `+1415...` arrives as `whatsapp:+1415...`).

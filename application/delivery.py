@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from application.inboxes import webhook_url
-from application.ports import DeliveryQueue, EventPublisher, UnitOfWorkFactory
+from application.ports import DeliveryQueue, EventPublisher, SendRateLimiter, UnitOfWorkFactory
 from domain.accounts import Inbox
+from domain.channels import SendRate
 from domain.errors import (
     ChannelCredentialsInvalid,
     ChannelRejected,
@@ -114,6 +115,8 @@ class DeliverMessage:
         publisher: EventPublisher,
         lease: timedelta = timedelta(minutes=2),
         public_url: str | None = None,
+        limiter: SendRateLimiter | None = None,
+        send_rate: Callable[[str], SendRate | None] = lambda channel_type: None,
     ) -> None:
         self.uow_factory = uow_factory
         self.senders = senders
@@ -122,11 +125,18 @@ class DeliverMessage:
         self.publisher = publisher
         self.lease = lease
         self.public_url = public_url
+        self.limiter = limiter
+        self.send_rate = send_rate
 
     async def __call__(self, message_id: str) -> DeliveryOutcome:
         job = await asyncio.to_thread(self._claim, message_id)
         if job is None:
             return DeliveryOutcome("skipped")
+        limiter, rate = self.limiter, self.send_rate(job.inbox.channel.type)
+        if limiter is not None and rate is not None:
+            wait = await asyncio.to_thread(limiter.reserve, job.inbox.id, rate, job.message.id)
+            if wait > 0:
+                return await asyncio.to_thread(self._postpone, job, wait)
         try:
             sender = self.senders(job.inbox.channel.type)
             receipt = await sender.send(job.outbound, job.inbox.channel)
@@ -175,6 +185,19 @@ class DeliverMessage:
         callback = webhook_url(self.public_url, inbox) if self.public_url else None
         outbound = outbound_from(message, contact_inbox.source_id, reply_to, callback)
         return _Job(message, inbox, outbound)
+
+    def _postpone(self, job: _Job, seconds: float) -> DeliveryOutcome:
+        """Not sent, to keep within the channel's send rate: due again when its place comes."""
+        retry_at = self.clock.now() + timedelta(seconds=seconds)
+        with self.uow_factory() as uow:
+            message = uow.messages.get_for_update(job.message.id)
+            if message is None:
+                return DeliveryOutcome("skipped")
+            message.postpone(retry_at)
+            uow.messages.update(message)
+            uow.messages.release_claim(message.id)
+            uow.commit()
+        return DeliveryOutcome("retry", retry_at)
 
     def _readdress(self, job: _Job, moved: RecipientMoved) -> DeliveryOutcome:
         """The chat has a new id: address the contact by it and send again (a retry)."""

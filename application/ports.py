@@ -7,6 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.channels import SendRate
 from domain.events import DomainEvent
 from domain.ports.repositories import (
     AccountRepository,
@@ -49,6 +50,16 @@ class DeliveryQueue(Protocol):
     """Where outgoing message ids wait for `DeliverMessage`. Called only after commit."""
 
     def enqueue(self, message_id: str, not_before: datetime | None = None) -> None: ...
+
+
+class SendRateLimiter(Protocol):
+    """Each inbox's send allowance, shared by every process that sends for the inbox."""
+
+    def reserve(self, key: str, rate: SendRate, ticket: str) -> float:
+        """A place for send `ticket` in `key`'s allowance under `rate`: 0.0 when it may go now,
+        else the seconds until its place comes. The place is kept for `ticket`: asked again once
+        that time has come, it goes (0.0) without taking another."""
+        ...
 
 
 class EventPublisher(Protocol):

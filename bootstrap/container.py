@@ -17,6 +17,7 @@ from adapters.outbound.persistence import (
 )
 from adapters.outbound.queue.dramatiq_redis import DramatiqDeliveryQueue
 from adapters.outbound.queue.in_process import InProcessDeliveryQueue
+from adapters.outbound.queue.send_limits import InProcessSendLimiter, RedisSendLimiter
 from adapters.outbound.url_media import UrlMediaFetcher
 from application.channels import ChannelRegistry, FollowUp, WebhookRegistrar
 from application.delivery import (
@@ -37,7 +38,7 @@ from application.management import (
     ManageInboxes,
 )
 from application.media import FetchAttachments, MediaLinks, RecoverPendingMedia, ServeMedia
-from application.ports import NoEventPublisher, UnitOfWorkFactory
+from application.ports import NoEventPublisher, SendRateLimiter, UnitOfWorkFactory
 from application.queries import Queries
 from application.receipts import MarkConversationRead, SendReadReceipt
 from application.sending import SendMessage, StartConversation
@@ -68,12 +69,21 @@ def _delivery_handler_factory(
     policy: RetryPolicy,
     publisher: NoEventPublisher,
     public_url: str,
+    limiter: SendRateLimiter,
 ) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
     """Senders are made per worker session: the session belongs to the worker's event loop."""
 
     def make_handler(session: Any) -> Callable[[str], Awaitable[DeliveryOutcome]]:
-        senders = _senders(registry, session)
-        return DeliverMessage(uow_factory, senders, clock, policy, publisher, public_url=public_url)
+        return DeliverMessage(
+            uow_factory,
+            _senders(registry, session),
+            clock,
+            policy,
+            publisher,
+            public_url=public_url,
+            limiter=limiter,
+            send_rate=lambda channel_type: registry.get(channel_type).send_rate,
+        )
 
     return make_handler
 
@@ -223,6 +233,12 @@ class Container(containers.DeclarativeContainer):
     # Each kind of background work has a queue of its own, in-process or on Redis alike, so a
     # backlog of one never holds up the others.
     queue_kind = providers.Callable(_queue_kind, settings.provided.queue_url)
+    # Each inbox's send allowance: per process in-process, shared by every worker on Redis.
+    send_limiter = providers.Selector(
+        queue_kind,
+        in_process=providers.Singleton(InProcessSendLimiter),
+        redis=providers.Singleton(RedisSendLimiter, settings.provided.queue_url),
+    )
     delivery_handlers = providers.Callable(
         _delivery_handler_factory,
         uow_factory,
@@ -231,6 +247,7 @@ class Container(containers.DeclarativeContainer):
         retry_policy,
         publisher,
         settings.provided.public_base_url.call(),
+        send_limiter,
     )
     delivery_queue = _work_queue(queue_kind, delivery_handlers, "delivery", settings)
 

@@ -143,6 +143,18 @@ ALL_ATTACHMENT_TYPES = frozenset(
 
 
 @dataclass(frozen=True)
+class SendRate:
+    """How many messages a provider takes from one inbox per `per_seconds` before it throttles."""
+
+    sends: int
+    per_seconds: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.sends < 1 or self.per_seconds <= 0:
+            raise ValueError(f"a send rate needs sends >= 1 and a positive span: {self!r}")
+
+
+@dataclass(frozen=True)
 class ChannelCapabilities:
     """What a channel can carry; `SendMessage` refuses the rest before anything is stored."""
 

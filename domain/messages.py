@@ -205,6 +205,11 @@ class Message:
         self.apply_status(MessageStatus.FAILED, error)
         self.next_attempt_at = None
 
+    def postpone(self, at: datetime) -> None:
+        """Held back before sending (the channel's send rate): neither an attempt nor an error."""
+        self.delivery_attempts = max(0, self.delivery_attempts - 1)
+        self.next_attempt_at = at
+
     def schedule_retry(self, at: datetime, error: str) -> None:
         self.external_error = error
         self.next_attempt_at = at

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from adapters.outbound.channels import PLUGINS
 from adapters.outbound.channels.telegram.simulator import TelegramSimulator
 from adapters.outbound.channels.telegram.simulator_updates import group_chat
 from domain.channels import Channel
@@ -219,6 +220,42 @@ def test_flood_control_is_waited_out_and_the_message_ends_sent(telegram):
     assert final(client, base, conversation["id"], throttled["id"])["status"] == "sent"
     sends = [c for c in simulator.calls if c.method == "sendMessage"]
     assert len(sends) == 2
+
+
+def test_a_burst_of_replies_keeps_to_the_bots_send_rate(telegram):
+    simulator, server, client, base, inbox, channel = telegram
+    ana_says(simulator, channel, inbox)
+    conversation = only_conversation(client, base)
+    url = f"{server.base_url}{base}/conversations/{conversation['id']}/messages"
+    headers = dict(client.session.headers)
+
+    def post_reply(number: int) -> str:
+        answer = requests.post(
+            url, json={"content": f"update {number}"}, headers=headers, timeout=10
+        )
+        assert answer.status_code == 201, answer.text
+        return str(answer.json()["id"])
+
+    rate = next(plugin for plugin in PLUGINS if plugin.slug == "telegram").send_rate
+    assert rate is not None
+    burst = rate.sends + 30
+    with ThreadPoolExecutor(8) as pool:
+        posted = list(pool.map(post_reply, range(burst)))
+    path = f"{base}/conversations/{conversation['id']}/messages?limit=100"
+
+    def all_settled() -> list[str] | None:
+        ours = [m for m in client.call("GET", path, 200)["data"] if m["id"] in posted]
+        return None if any(m["status"] == "pending" for m in ours) else [m["status"] for m in ours]
+
+    wait_for(all_settled, "every reply to leave pending")
+    assert all_settled() == ["sent"] * burst
+    arrivals = sorted(call.at for call in simulator.calls if call.method == "sendMessage")
+    assert len(arrivals) == burst
+    # The bot's first `sends` may go at once; each later one waits its turn, one spacing after
+    # the one before (less a little: a send may go 50 ms early, and the first one's own trip).
+    spacing, slack = rate.per_seconds / rate.sends, 0.15
+    for turn, at in enumerate(arrivals[rate.sends :], start=1):
+        assert at >= arrivals[0] + turn * spacing - slack, (turn, at - arrivals[0])
 
 
 def test_a_blocked_bot_fails_the_message_and_refuses_the_next_send(telegram):

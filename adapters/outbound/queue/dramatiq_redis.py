@@ -47,16 +47,24 @@ IDLE_POLL_SECONDS = 0.02
 FALLBACK_RETRY_DELAY = timedelta(seconds=1)
 
 
-def redis_broker(url: str) -> RedisBroker:
-    """A broker for `redis://host:port/db`; `?namespace=name` prefixes its keys (default
-    `channelhub`), so several deployments or test runs can share one Redis database."""
+def split_namespace(url: str) -> tuple[str, str]:
+    """`redis://host:port/db?namespace=name` -> (the URL without it, name or `channelhub`).
+
+    The namespace prefixes every key channelhub keeps in Redis, so several deployments or test
+    runs can share one Redis database."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     namespace = next((value for key, value in query if key == "namespace"), DEFAULT_NAMESPACE)
     rest = urlencode([(key, value) for key, value in query if key != "namespace"])
+    return urlunsplit(parts._replace(query=rest)), namespace
+
+
+def redis_broker(url: str) -> RedisBroker:
+    """A broker for `redis://host:port/db`, its keys under the URL's namespace."""
+    plain, namespace = split_namespace(url)
     # No middleware at all: no Dramatiq retries, time limits or age limits (see the docstring).
     return RedisBroker(  # type: ignore[no-untyped-call]
-        url=urlunsplit(parts._replace(query=rest)), namespace=namespace, middleware=[]
+        url=plain, namespace=namespace, middleware=[]
     )
 
 

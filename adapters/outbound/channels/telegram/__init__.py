@@ -13,6 +13,7 @@ from adapters.outbound.channels.telegram.sender import (
 )
 from adapters.outbound.channels.telegram.simulator import TelegramSimulator
 from application.channels import ChannelPlugin
+from domain.channels import SendRate
 
 plugin = ChannelPlugin(
     slug="telegram",
@@ -20,6 +21,8 @@ plugin = ChannelPlugin(
     parser=TelegramWebhookParser(),
     create_sender=TelegramSender,
     capabilities=TELEGRAM_CAPABILITIES,
+    # Telegram's bulk limit per bot (about 30 messages a second; 429 with retry_after beyond).
+    send_rate=SendRate(30),
     create_simulator=TelegramSimulator,
     create_media_fetcher=TelegramMediaFetcher,
     create_webhook_registrar=create_webhook_registrar,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -48,6 +48,7 @@ class _Failure:
 class BotCall:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.time)  # when it arrived (wall clock)
 
 
 class TelegramSimulator(TelegramUpdateMaker):

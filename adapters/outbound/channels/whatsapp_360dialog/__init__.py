@@ -11,6 +11,7 @@ from adapters.outbound.channels.whatsapp_360dialog.sender import (
 from adapters.outbound.channels.whatsapp_360dialog.simulator import WhatsApp360DialogSimulator
 from adapters.outbound.graph_whatsapp.api_client import WHATSAPP_CAPABILITIES
 from application.channels import ChannelPlugin
+from domain.channels import SendRate
 
 plugin = ChannelPlugin(
     slug="whatsapp_360dialog",
@@ -18,6 +19,8 @@ plugin = ChannelPlugin(
     parser=WhatsApp360DialogWebhookParser(),
     create_sender=WhatsApp360DialogSender,
     capabilities=WHATSAPP_CAPABILITIES,
+    # The Cloud API's throughput per number, which 360dialog passes through (error 130429).
+    send_rate=SendRate(80),
     create_simulator=WhatsApp360DialogSimulator,
     create_media_fetcher=WhatsApp360DialogMediaFetcher,
 )

@@ -14,6 +14,7 @@ from adapters.outbound.channels.whatsapp_cloud.sender import (
 from adapters.outbound.channels.whatsapp_cloud.simulator import WhatsAppCloudSimulator
 from adapters.outbound.graph_whatsapp.api_client import WHATSAPP_CAPABILITIES
 from application.channels import ChannelPlugin
+from domain.channels import SendRate
 
 plugin = ChannelPlugin(
     slug="whatsapp_cloud",
@@ -21,6 +22,8 @@ plugin = ChannelPlugin(
     parser=WhatsAppCloudWebhookParser(),
     create_sender=WhatsAppCloudSender,
     capabilities=WHATSAPP_CAPABILITIES,
+    # Cloud API's default throughput per business phone number (error 130429 beyond it).
+    send_rate=SendRate(80),
     create_simulator=WhatsAppCloudSimulator,
     create_media_fetcher=WhatsAppCloudMediaFetcher,
     route_field="phone_number_id",
