@@ -39,13 +39,15 @@ def send(world, conversation_id, body):
     )(world.account_id, conversation_id, body)
 
 
-def deliver(world, message_id, policy=None):
+def deliver(world, message_id, policy=None, **options):
+    """One delivery attempt; `options` go to `DeliverMessage` (public_url, limiter, ...)."""
     use_case = DeliverMessage(
         world.uow_factory,
         lambda slug: world.sender,
         world.clock,
         policy or RetryPolicy(),
         world.publisher,
+        **options,
     )
     return asyncio.run(use_case(message_id))
 
@@ -363,15 +365,7 @@ def test_capabilities_may_depend_on_the_inboxs_config(world):
 def test_senders_learn_the_inboxs_webhook_url_for_status_callbacks(world):
     conversation = incoming(world)
     message = send(world, conversation.id, {"content": "hello"})
-    use_case = DeliverMessage(
-        world.uow_factory,
-        lambda slug: world.sender,
-        world.clock,
-        RetryPolicy(),
-        world.publisher,
-        public_url="https://hub.example/",
-    )
-    asyncio.run(use_case(message.id))
+    deliver(world, message.id, public_url="https://hub.example/")
     assert world.sender.sent[-1].status_callback_url == (
         f"https://hub.example/webhooks/scripted/{world.inbox.inbox_key}"
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
-from application.delivery import DeliverMessage, RetryPolicy
+from application.delivery import RetryPolicy
 from domain.channels import SendRate
 from domain.messages import MessageStatus
+from tests.application.test_send_and_deliver import deliver as deliver_once
 from tests.application.test_send_and_deliver import incoming, send, stored
 
 RATE = SendRate(2, per_seconds=1.0)
@@ -30,16 +30,7 @@ class ScriptedLimiter:
 
 
 def deliver(world, message_id, limiter, rate=RATE):
-    use_case = DeliverMessage(
-        world.uow_factory,
-        lambda slug: world.sender,
-        world.clock,
-        RetryPolicy(),
-        world.publisher,
-        limiter=limiter,
-        send_rate=lambda channel_type: rate,
-    )
-    return asyncio.run(use_case(message_id))
+    return deliver_once(world, message_id, limiter=limiter, send_rate=lambda channel_type: rate)
 
 
 def attempts(world, message_id):
