@@ -1,4 +1,4 @@
-"""A channel's send rate: sends beyond it wait for the next window, as neither attempt nor error."""
+"""A channel's send rate: sends beyond it wait their turn, as neither attempt nor error."""
 
 from __future__ import annotations
 
