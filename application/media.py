@@ -141,7 +141,9 @@ class MediaLinks:
     def verify(self, attachment_id: str, expires: int, signature: str) -> bool:
         if expires < self.clock.now().timestamp():
             return False
-        return hmac.compare_digest(self._signature(attachment_id, expires), signature)
+        # As bytes: comparing str refuses anything not ASCII (a raised error, not a mismatch).
+        given = signature.encode("utf-8", "replace")
+        return hmac.compare_digest(self._signature(attachment_id, expires).encode(), given)
 
     def _signature(self, attachment_id: str, expires: int) -> str:
         message = f"{attachment_id}:{expires}".encode()

@@ -146,6 +146,8 @@ def test_signed_links_expire_and_cannot_be_forged(clock):
         ("att-1", str(link.expires + 3600), link.signature),
         ("att-1", str(link.expires), "0" * 64),
         ("att-1", "not-a-number", link.signature),
+        ("att-1", str(link.expires), "é" + link.signature[1:]),  # not ASCII: refused, no error
+        ("att-1", str(link.expires), ""),
     ]:
         with pytest.raises(NotFound):
             serve(attachment_id, expires, signature)

@@ -3,18 +3,22 @@ suites with a WhatsApp sender and with a Messaging Service too."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
+import requests
 
 from adapters.contracts.channel_sender import ChannelSenderContract
 from adapters.contracts.simulator import ProviderSimulator
 from adapters.contracts.webhook_parser import WebhookParserContract
 from adapters.outbound.channels.twilio import TwilioSimulator, plugin
+from adapters.outbound.channels.twilio.simulator import MESSAGES_PATH
 from application.channels import ChannelPlugin
 from domain.channels import Channel
 from domain.messages import MessageStatus
 from domain.ports.webhooks import Ignored, IncomingMessage, StatusUpdate
+from tests.support.loopback import LoopbackServer
 
 URL = "http://127.0.0.1:8000/webhooks/twilio/k3y"
 
@@ -143,3 +147,16 @@ class TestWhatsAppAndServiceParsers(WhatsAppAndServiceSimulators, WebhookParserC
 
 class TestWhatsAppAndServiceSenders(WhatsAppAndServiceSimulators, ChannelSenderContract):
     pass
+
+
+def test_credentials_that_are_not_ascii_are_refused_like_any_wrong_ones(
+    simulator: TwilioSimulator,
+) -> None:
+    with LoopbackServer(simulator.app()) as api:
+        url = api.base_url + MESSAGES_PATH.format(account_sid=simulator.account_sid)
+        for user in ["é", simulator.account_sid]:
+            credentials = base64.b64encode(f"{user}:wrong-token".encode()).decode()
+            answer = requests.post(
+                url, headers={"Authorization": f"Basic {credentials}"}, data={}, timeout=10
+            )
+            assert answer.status_code == 401, answer.text

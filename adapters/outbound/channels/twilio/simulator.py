@@ -161,7 +161,7 @@ class TwilioSimulator(TwilioWebhookMaker):
         except (binascii.Error, UnicodeDecodeError):
             return False
         expected = f"{self.account_sid}:{self.auth_token}"
-        return scheme == "Basic" and secrets.compare_digest(decoded, expected)
+        return scheme == "Basic" and secrets.compare_digest(decoded.encode(), expected.encode())
 
     def _account_error(self, request: web.Request) -> web.Response | None:
         if not self._authorized(request):
