@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,7 +12,18 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.http.session import ADMIN_TOKEN, ApiSession, api_signature, bearer, webhook_path
+from adapters.inbound.http import HttpHandlers, create_http_app
+from adapters.outbound.in_memory.media import InMemoryMediaStore
+from application.media import MediaLinks, ServeMedia
+from tests.http.fakes import MovableClock
+from tests.http.session import (
+    ADMIN_TOKEN,
+    PUBLIC_URL,
+    ApiSession,
+    api_signature,
+    bearer,
+    webhook_path,
+)
 
 # Every field name any route knows, so that generated objects reach deep validation paths.
 FIELDS = [
@@ -86,6 +98,76 @@ def test_garbage_never_answers_5xx(
         sent["Content-Type"] = content_type
 
     answer = client.open(path, method=method, data=body, headers=sent)
+
+    assert answer.status_code < 500, answer.get_data(as_text=True)
+    if answer.status_code >= 400:
+        assert answer.mimetype == "application/problem+json"
+
+
+QUERY_NAMES = [
+    "cursor", "limit", "status", "inbox_id", "expires", "signature", "hub.mode",
+    "hub.verify_token", "hub.challenge",
+]  # fmt: skip
+query_values = st.one_of(
+    st.text(max_size=30),
+    st.integers().map(str),
+    st.sampled_from(["", "open", "resolved", "100", "-1", "9999999999", "subscribe"]),
+)
+Query = dict[str, str]
+queries = st.dictionaries(
+    st.sampled_from(QUERY_NAMES) | st.text(max_size=6), query_values, max_size=3
+)
+
+
+@pytest.fixture
+def readers(client: FlaskClient, alice: ApiSession) -> list[tuple[str, dict[str, str], Query]]:
+    """GET routes, each with the query that gets a request past its first check; generated
+    values replace some of it."""
+    api_inbox = alice.create_api_inbox()
+    windowed = alice.create_windowed_inbox()
+    conversation = alice.start_conversation(api_inbox["id"], "u-1")
+    account = bearer(alice.token)
+    page = {"limit": "5"}
+    media = {"expires": "9999999999", "signature": "0" * 64}
+    handshake = {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "1"}
+    return [
+        (alice.url("/inboxes"), account, page),
+        (alice.url(f"/inboxes/{api_inbox['id']}"), account, {}),
+        (alice.url("/contacts"), account, page),
+        (alice.url("/conversations"), account, {**page, "status": "open"}),
+        (alice.url(f"/conversations/{conversation['id']}"), account, {}),
+        (alice.url(f"/conversations/{conversation['id']}/messages"), account, page),
+        ("/media/some-attachment", {}, media),
+        (webhook_path(windowed), {}, handshake),
+        (webhook_path(api_inbox), {}, {}),
+    ]
+
+
+@pytest.fixture
+def with_media(handlers: HttpHandlers, clock: MovableClock) -> FlaskClient:
+    """The same app and data, also serving signed media links (an empty store)."""
+    links = MediaLinks("media-key", clock)
+    serving = replace(
+        handlers, sign_media=links.sign, serve_media=ServeMedia(links, InMemoryMediaStore())
+    )
+    return create_http_app(serving, public_url=PUBLIC_URL).test_client()
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data(), query=queries)
+def test_garbage_query_strings_never_answer_5xx(
+    with_media: FlaskClient,
+    readers: list[tuple[str, dict[str, str], Query]],
+    data: st.DataObject,
+    query: Query,
+) -> None:
+    path, headers, usual = data.draw(st.sampled_from(readers), label="route")
+
+    answer = with_media.get(path, query_string={**usual, **query}, headers=headers)
 
     assert answer.status_code < 500, answer.get_data(as_text=True)
     if answer.status_code >= 400:
