@@ -51,6 +51,7 @@ from application.webhooks import (
 )
 from bootstrap.settings import Credentials, Settings
 from domain.accounts import Inbox
+from domain.channels import SendRate
 from domain.clock import SystemClock
 from domain.ports.media import MediaFetcher, MediaStore
 from domain.ports.senders import ChannelSender
@@ -70,6 +71,7 @@ def _delivery_handler_factory(
     publisher: NoEventPublisher,
     public_url: str,
     limiter: SendRateLimiter,
+    send_rate: Callable[[str], SendRate | None],
 ) -> Callable[[Any], Callable[[str], Awaitable[DeliveryOutcome]]]:
     """Senders are made per worker session: the session belongs to the worker's event loop."""
 
@@ -82,13 +84,32 @@ def _delivery_handler_factory(
             publisher,
             public_url=public_url,
             limiter=limiter,
-            send_rate=lambda channel_type: registry.get(channel_type).send_rate,
+            send_rate=send_rate,
         )
 
     return make_handler
 
 
 QUEUE_URL_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _send_rate_lookup(
+    overrides: dict[str, SendRate | None], registry: ChannelRegistry
+) -> Callable[[str], SendRate | None]:
+    """Each channel type's send rate: CHANNELHUB_SEND_RATES first, else the plugin's own."""
+    unknown = sorted(slug for slug in overrides if slug not in registry)
+    if unknown:
+        known = ", ".join(plugin.slug for plugin in registry)
+        raise RuntimeError(
+            f"CHANNELHUB_SEND_RATES names no channel type {', '.join(unknown)} (known: {known})"
+        )
+
+    def send_rate(channel_type: str) -> SendRate | None:
+        if channel_type in overrides:
+            return overrides[channel_type]
+        return registry.get(channel_type).send_rate
+
+    return send_rate
 
 
 def _queue_kind(url: str | None) -> str:
@@ -234,6 +255,9 @@ class Container(containers.DeclarativeContainer):
     # backlog of one never holds up the others.
     queue_kind = providers.Callable(_queue_kind, settings.provided.queue_url)
     # Each inbox's send allowance: per process in-process, shared by every worker on Redis.
+    send_rate = providers.Singleton(
+        _send_rate_lookup, settings.provided.send_rate_overrides.call(), registry
+    )
     send_limiter = providers.Selector(
         queue_kind,
         in_process=providers.Singleton(InProcessSendLimiter),
@@ -248,6 +272,7 @@ class Container(containers.DeclarativeContainer):
         publisher,
         settings.provided.public_base_url.call(),
         send_limiter,
+        send_rate,
     )
     delivery_queue = _work_queue(queue_kind, delivery_handlers, "delivery", settings)
 

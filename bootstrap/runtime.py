@@ -13,6 +13,7 @@ log = logging.getLogger("channelhub")
 def build_container(settings: Settings | None = None) -> Container:
     container = Container(settings=settings or Settings())
     container.init_resources()
+    container.send_rate()  # a CHANNELHUB_SEND_RATES naming no channel type stops the start
     return container
 
 

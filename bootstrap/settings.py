@@ -7,9 +7,11 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+
+from domain.channels import SendRate
 
 DEFAULT_DATABASE_URL = "sqlite:///var/channelhub.db"
 
@@ -30,6 +32,17 @@ class Settings(BaseSettings):
     delivery_concurrency: int = 8
     raw_event_retention_days: int = 30
     log_level: str = "INFO"
+    # Per channel type, in place of the provider's documented rate (docs/worker.md, "Send rates").
+    send_rates: str | None = None
+
+    @field_validator("send_rates")
+    @classmethod
+    def _send_rates_parse(cls, value: str | None) -> str | None:
+        parse_send_rates(value or "")
+        return value
+
+    def send_rate_overrides(self) -> dict[str, SendRate | None]:
+        return parse_send_rates(self.send_rates or "")
 
     def public_base_url(self) -> str:
         """Where providers reach this deployment; `serve` fills it from its host and port."""
@@ -43,6 +56,30 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             return Path(url.database).resolve().parent
         return Path("var").resolve()
+
+
+def parse_send_rates(text: str) -> dict[str, SendRate | None]:
+    """`whatsapp_cloud=1000, telegram=off, twilio=1/2`: per channel type, N sends a second,
+    N sends per S seconds, or `off` (no limit kept)."""
+    rates: dict[str, SendRate | None] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        slug, _, value = (piece.strip() for piece in item.partition("="))
+        if not slug or not value:
+            raise ValueError(
+                f"{item!r}: write channel_type=N, channel_type=N/S or channel_type=off"
+            )
+        if value.lower() == "off":
+            rates[slug] = None
+            continue
+        sends, _, seconds = value.partition("/")
+        try:
+            rates[slug] = SendRate(int(sends), float(seconds) if seconds else 1.0)
+        except ValueError:
+            raise ValueError(
+                f"{item!r}: the rate is N sends a second or N/S (N sends per S seconds), "
+                "N a whole number from 1, S above 0; or off"
+            ) from None
+    return rates
 
 
 def _stored_secret(directory: Path, name: str, make: Callable[[], str]) -> tuple[str, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -150,7 +151,7 @@ class SendRate:
     per_seconds: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.sends < 1 or self.per_seconds <= 0:
+        if self.sends < 1 or not (0 < self.per_seconds < math.inf):
             raise ValueError(f"a send rate needs sends >= 1 and a positive span: {self!r}")
 
 
