@@ -53,7 +53,8 @@ class DeliveryQueue(Protocol):
 
 
 class SendRateLimiter(Protocol):
-    """Each inbox's send allowance, shared by every process that sends for the inbox."""
+    """Each inbox's send allowance: per process, or shared by every process that sends for the
+    inbox where the adapter keeps it in one place (Redis)."""
 
     def reserve(self, key: str, rate: SendRate, ticket: str) -> float:
         """A place for send `ticket` in `key`'s allowance under `rate`: 0.0 when it may go now,
